@@ -1,0 +1,378 @@
+"""Load a corpus folder and check it completely before anything is built.
+
+The corpus is the scholar's input: documents with metadata, one annotation file per document, and
+catalogues. ``load_corpus`` reads it all, resolves every id and alias, anchors every quote in its
+document, and either returns a checked :class:`~kg.models.Corpus` or raises one
+:class:`~kg.errors.CorpusError` listing every problem found, each with file and line. Nothing is
+half-loaded: the builder only ever sees a corpus that passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from . import located_yaml
+from .catalogues import KEBAB, Registry, check_references, load_actors, load_events, load_norms
+from .dates import PartialDate
+from .errors import CorpusError, Problem, SetupError
+from .fields import Fields
+from .located_yaml import LocatedList
+from .models import STANCES, Claim, Corpus, Document, InputFile, Piece, Where
+from .quotes import Normalised, Span, find_quote, line_of, nearest_passage, normalise
+from .resources import ontology_dir
+
+DOCUMENT_FIELDS = (
+    "title", "outlet", "author", "date", "language", "genre", "truncated", "seed", "notes", "pieces",
+)
+PIECE_FIELDS = ("title", "date", "starts_at")
+ANNOTATION_FIELDS = ("document", "claims")
+CLAIM_FIELDS = (
+    "id", "claimant", "voiced_by", "reported_by", "against", "concerns", "invokes", "stance",
+    "attacks", "supports", "date", "quote", "quotes", "prefix", "suffix", "note",
+)
+QUOTE_FIELDS = ("exact", "prefix", "suffix")
+
+
+class _Reader:
+    """Reads files of one corpus, naming them as the user will recognise them in messages."""
+
+    def __init__(self, root: Path, problems: list[Problem]):
+        self.root = root
+        self.problems = problems
+        self.inputs: list[InputFile] = []
+
+    def name(self, path: Path) -> str:
+        return str(path)
+
+    def record(self, relative: str, data: bytes) -> None:
+        self.inputs.append(InputFile(relative, hashlib.sha256(data).hexdigest()))
+
+    def read_text(self, path: Path, relative: str) -> tuple[str, bytes] | None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.problems.append(Problem(self.name(path), None, f"cannot read: {exc.strerror}"))
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.problems.append(Problem(self.name(path), line, f"not UTF-8 (byte {exc.start}); "
+                                         "save the file as UTF-8"))
+            return None
+        self.record(relative, data)
+        return text, data
+
+    def read_yaml(self, path: Path, relative: str) -> Any:
+        read = self.read_text(path, relative)
+        if read is None:
+            return None
+        data, problems = located_yaml.load(read[0], self.name(path))
+        self.problems.extend(problems)
+        return data
+
+
+def load_corpus(corpus_dir: Path | str) -> Corpus:
+    """Read and check everything under ``corpus_dir``; raise CorpusError listing all problems."""
+    root = Path(corpus_dir)
+    if not (root / "documents").is_dir():
+        raise SetupError(
+            f"no corpus at '{root}': expected {root / 'documents'} (and annotations/, catalogues/); "
+            "pass --corpus DIR"
+        )
+    problems: list[Problem] = []
+    reader = _Reader(root, problems)
+
+    onto = ontology_dir()
+    norm_sources = [(reader.read_yaml(onto / "norms.yaml", "ontology/norms.yaml"), "ontology/norms.yaml")]
+    extra = root / "catalogues" / "norms.yaml"
+    if extra.is_file():
+        norm_sources.append((reader.read_yaml(extra, "catalogues/norms.yaml"), reader.name(extra)))
+    norms = load_norms([(d, f) for d, f in norm_sources if d is not None], problems)
+    actors_file = root / "catalogues" / "actors.yaml"
+    events_file = root / "catalogues" / "events.yaml"
+    actors = load_actors(_required_yaml(reader, actors_file, "catalogues/actors.yaml"),
+                         reader.name(actors_file), problems)
+    events = load_events(_required_yaml(reader, events_file, "catalogues/events.yaml"),
+                         reader.name(events_file), problems)
+    check_references(actors, norms, events, problems)
+
+    registries = {
+        "actor": Registry("actor", actors),
+        "norm": Registry("norm", norms),
+        "event": Registry("event", events),
+    }
+    documents = _load_documents(reader, registries["actor"])
+    claims = _load_annotations(reader, documents, registries, actors)
+
+    if problems:
+        raise CorpusError(problems)
+    inputs = tuple(sorted(reader.inputs, key=lambda f: f.path))
+    return Corpus(actors, norms, events, documents, claims, inputs)
+
+
+def _required_yaml(reader: _Reader, path: Path, relative: str) -> Any:
+    if not path.is_file():
+        reader.problems.append(Problem(reader.name(path), None, "missing catalogue file"))
+        return None
+    return reader.read_yaml(path, relative)
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def _load_documents(reader: _Reader, actors: Registry) -> dict[str, Document]:
+    folder = reader.root / "documents"
+    texts = {p.stem: p for p in folder.glob("*.txt")}
+    metas = {p.stem: p for p in folder.glob("*.yaml")}
+    documents: dict[str, Document] = {}
+    for stem in sorted(metas.keys() - texts.keys()):
+        reader.problems.append(Problem(reader.name(metas[stem]), None,
+                                       f"missing document file documents/{stem}.txt"))
+    for stem in sorted(texts):
+        if not KEBAB.match(stem):
+            reader.problems.append(Problem(reader.name(texts[stem]), None,
+                                           f"document id '{stem}' must be lower-case kebab case"))
+            continue
+        if stem not in metas:
+            reader.problems.append(Problem(reader.name(texts[stem]), None, f"no metadata: create "
+                                           f"documents/{stem}.yaml (see corpus/README.md)"))
+            continue
+        read = reader.read_text(texts[stem], f"documents/{stem}.txt")
+        meta = reader.read_yaml(metas[stem], f"documents/{stem}.yaml")
+        if read is None or meta is None:
+            continue
+        document = _document(stem, read[0], read[1], meta, reader, actors)
+        if document is not None:
+            documents[stem] = document
+    return documents
+
+
+def _document(doc_id: str, text: str, data: bytes, meta: Any, reader: _Reader,
+              actors: Registry) -> Document | None:
+    file = reader.name(reader.root / "documents" / f"{doc_id}.yaml")
+    fields = Fields(meta, file, f"document '{doc_id}'", DOCUMENT_FIELDS, reader.problems)
+    title = fields.text("title", required=True)
+    date = fields.date("date", required=True)
+    language = fields.text("language", required=True)
+    outlet = _resolve_one(fields, "outlet", actors)
+    author = _resolve_one(fields, "author", actors)
+    notes = fields.texts("notes")
+    pieces = _pieces(fields, text, date)
+    if not fields.ok or title is None or date is None or language is None:
+        return None
+    return Document(
+        id=doc_id, path=f"documents/{doc_id}.txt", text=text,
+        sha256=hashlib.sha256(data).hexdigest(), title=title, date=date, language=language,
+        where=Where(file, fields.line), outlet=outlet, author=author, genre=fields.text("genre"),
+        truncated=fields.boolean("truncated"), seed=fields.text("seed"), notes=notes, pieces=pieces,
+    )
+
+
+def _pieces(fields: Fields, text: str, date: PartialDate | None) -> tuple[Piece, ...]:
+    raw = fields.data.get("pieces")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        fields.report("pieces", "'pieces' must be a list")
+        return ()
+    starts = []
+    for index, item in enumerate(raw):
+        line = raw.line_of(index) if isinstance(raw, LocatedList) else fields.line
+        piece = Fields(item, fields.file, f"{fields.subject} piece {index + 1}", PIECE_FIELDS,
+                       fields.problems, line)
+        title = piece.text("title", required=True)
+        piece_date = piece.date("date", required=True)
+        opening = piece.text("starts_at", required=True)
+        if opening is None:
+            continue
+        found = find_quote(text, opening)
+        if len(found) != 1:
+            piece.report("starts_at", f"'starts_at' must occur exactly once in the text; "
+                         f"it occurs {len(found)} times")
+            continue
+        if title and piece_date:
+            starts.append((found[0].start, title, piece_date))
+    starts.sort()
+    pieces = []
+    for i, (start, title, piece_date) in enumerate(starts):
+        begin = 0 if i == 0 else start  # text before the first piece belongs to it
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        pieces.append(Piece(title, piece_date, begin, end))
+    return tuple(pieces)
+
+
+def _resolve_one(fields: Fields, key: str, registry: Registry) -> str | None:
+    value = fields.text(key)
+    if value is None:
+        return None
+    resolved, error = registry.resolve(value)
+    if error:
+        fields.report(key, error)
+    return resolved
+
+
+def _resolve_many(fields: Fields, key: str, registry: Registry) -> tuple[str, ...]:
+    resolved = []
+    for value in fields.texts(key):
+        found, error = registry.resolve(value)
+        if error:
+            fields.report(key, error)
+        elif found not in resolved:
+            resolved.append(found)
+    return tuple(resolved)
+
+
+# --- annotations -------------------------------------------------------------------------------
+
+
+def _load_annotations(reader: _Reader, documents: dict[str, Document], registries: dict[str, Registry],
+                      actors: dict) -> dict[str, Claim]:
+    folder = reader.root / "annotations"
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    loaded = []
+    claim_ids: dict[str, Where] = {}
+    for path in files:
+        data = reader.read_yaml(path, f"annotations/{path.name}")
+        if data is None:
+            continue
+        file = reader.name(path)
+        top = Fields(data, file, "annotation file", ANNOTATION_FIELDS, reader.problems)
+        doc_id = top.text("document", required=True)
+        items = top.data.get("claims")
+        if not isinstance(items, list):
+            top.report("claims", "'claims' must be a list of claims")
+            continue
+        if doc_id is not None and doc_id not in documents:
+            top.report("document", f"missing document file documents/{doc_id}.txt "
+                       "(or its metadata is invalid)")
+            doc_id = None
+        for index, item in enumerate(items):
+            line = items.line_of(index) if isinstance(items, LocatedList) else top.line
+            claim_id = item.get("id") if isinstance(item, dict) else None
+            if isinstance(claim_id, str):
+                if claim_id in claim_ids:
+                    first = claim_ids[claim_id]
+                    reader.problems.append(Problem(file, line, f"claim '{claim_id}': duplicate id "
+                                                   f"(first defined at {first.file}:{first.line})"))
+                    continue
+                claim_ids[claim_id] = Where(file, line)
+            loaded.append((file, f"annotations/{path.name}", line, doc_id, item))
+
+    registries = {**registries, "claim": Registry("claim", dict.fromkeys(claim_ids))}
+    normalised: dict[str, Normalised] = {}
+    claims: dict[str, Claim] = {}
+    for file, relative, line, doc_id, item in loaded:
+        document = documents.get(doc_id) if doc_id else None
+        if document is not None and doc_id not in normalised:
+            normalised[doc_id] = normalise(document.text)
+        claim = _claim(file, relative, line, item, document, normalised.get(doc_id), registries,
+                       actors, reader.problems)
+        if claim is not None:
+            claims[claim.id] = claim
+    return claims
+
+
+def _claim(file: str, relative: str, line: int, item: Any, document: Document | None, norm: Normalised | None,
+           registries: dict[str, Registry], actors: dict, problems: list[Problem]) -> Claim | None:
+    raw_id = item.get("id") if isinstance(item, dict) else None
+    fields = Fields(item, file, f"claim '{raw_id}'", CLAIM_FIELDS, problems, line)
+    claim_id = fields.text("id", required=True)
+    if claim_id is not None and not KEBAB.match(claim_id):
+        fields.report("id", f"id '{claim_id}' must be lower-case kebab case")
+    claimant = _resolve_one(fields, "claimant", registries["actor"])
+    if not fields.has("claimant"):
+        fields.report("claimant", "'claimant' is required: the party the words are spoken for")
+    voiced_by = _resolve_one(fields, "voiced_by", registries["actor"])
+    if voiced_by and actors[voiced_by].type != "person":
+        fields.report("voiced_by", f"'voiced_by' must be a person, and '{voiced_by}' is a "
+                      f"{actors[voiced_by].type}; put the party in 'claimant'")
+    reported_by = _resolve_many(fields, "reported_by", registries["actor"])
+    against = _resolve_many(fields, "against", registries["actor"])
+    if claimant and claimant in against:
+        fields.report("against", f"'against' names the claimant '{claimant}' itself; "
+                      "it must be the opposing party (DESIGN.md, ilk:against)")
+    if claimant and claimant in reported_by:
+        fields.report("reported_by", "'reported_by' is for a party relaying someone else's claim")
+    concerns = _resolve_many(fields, "concerns", registries["event"])
+    invokes = _resolve_many(fields, "invokes", registries["norm"])
+    stance = fields.choice("stance", STANCES, required=True)
+    attacks = _resolve_many(fields, "attacks", registries["claim"])
+    supports = _resolve_many(fields, "supports", registries["claim"])
+    if claim_id and claim_id in attacks + supports:
+        fields.report("attacks" if claim_id in attacks else "supports",
+                      "a claim cannot attack or support itself")
+    date = fields.date("date")
+    evidence = _evidence(fields, document, norm) if document is not None else ()
+    if date is None and evidence and not fields.has("date"):
+        piece = document.piece_at(evidence[0].start)
+        date = piece.date if piece else document.date
+    note = fields.text("note")
+    if not fields.ok or None in (claim_id, claimant, stance, date) or not evidence:
+        return None
+    return Claim(
+        id=claim_id, document=document.id, claimant=claimant, stance=stance, date=date,
+        evidence=evidence, where=Where(file, fields.line), annotation=relative, voiced_by=voiced_by,
+        reported_by=reported_by, against=against, concerns=concerns, invokes=invokes,
+        attacks=attacks, supports=supports, note=note,
+    )
+
+
+def _evidence(fields: Fields, document: Document, norm: Normalised) -> tuple[Span, ...]:
+    """Anchor each quote of a claim; report absent and ambiguous quotes with what to do."""
+    wanted = []  # (exact, prefix, suffix, line)
+    if fields.has("quote") and fields.has("quotes"):
+        fields.report("quotes", "give either 'quote' or 'quotes', not both")
+        return ()
+    if fields.has("quote"):
+        exact = fields.text("quote")
+        if exact is not None:
+            wanted.append((exact, fields.text("prefix"), fields.text("suffix"), fields.line_of("quote")))
+    elif fields.has("quotes"):
+        raw = fields.data["quotes"]
+        if not isinstance(raw, list):
+            fields.report("quotes", "'quotes' must be a list")
+            return ()
+        for index, item in enumerate(raw):
+            line = raw.line_of(index) if isinstance(raw, LocatedList) else fields.line_of("quotes")
+            if isinstance(item, str):
+                wanted.append((item, None, None, line))
+                continue
+            sub = Fields(item, fields.file, fields.subject, QUOTE_FIELDS, fields.problems, line)
+            exact = sub.text("exact", required=True)
+            if exact is not None:
+                wanted.append((exact, sub.text("prefix"), sub.text("suffix"), line))
+    else:
+        fields.report(None, "'quote' is required: the exact passage that carries the claim")
+        return ()
+
+    spans: list[Span] = []
+    for exact, prefix, suffix, line in wanted:
+        found = find_quote(document.text, exact, prefix, suffix, normalised=norm)
+        if len(found) == 1:
+            if found[0] in spans:
+                fields.report("quotes", "the same passage is quoted twice", line)
+            spans.append(found[0])
+        elif not found:
+            fields.report("quote", _not_found(document, exact, prefix or suffix, norm), line)
+        else:
+            lines = ", ".join(str(line_of(document.text, s.start)) for s in found)
+            fields.report("quote", f"quote occurs {len(found)} times in {document.path} (lines "
+                          f"{lines}); lengthen it or add prefix:/suffix: with the words around the "
+                          "one you mean", line)
+    return tuple(spans)
+
+
+def _not_found(document: Document, exact: str, hinted: str | None, norm: Normalised) -> str:
+    message = f"quote not found in {document.path}"
+    if hinted and find_quote(document.text, exact, normalised=norm):
+        return message + " with that prefix/suffix; check the words around it"
+    nearest = nearest_passage(document.text, exact, normalised=norm)
+    if nearest is None:
+        return message
+    excerpt = nearest.passage if len(nearest.passage) <= 160 else nearest.passage[:157] + "..."
+    return (f"{message}; nearest passage (line {line_of(document.text, nearest.start)}, "
+            f"{nearest.score:.0f}% alike): \"{excerpt}\"")
+

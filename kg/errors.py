@@ -1,0 +1,68 @@
+"""Errors a person can act on.
+
+Every failure the library knows about is a :class:`KgError`; the CLI turns them into messages and
+exit codes (0 fine, 1 the data does not conform, 2 could not run), as pySHACL's CLI does. Problems
+found in the corpus are collected, not raised one at a time, so that an annotator sees every
+mistake of a run at once, each as ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KgError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class CorpusError(KgError):
+    """The corpus (documents, annotations, catalogues) has problems; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.message))
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the corpus; nothing written")
+
+
+class ShapeError(KgError):
+    """The built graph does not conform to the SHACL shapes; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem], report: str):
+        self.problems = problems
+        self.report = report
+        count = len(problems)
+        super().__init__(
+            f"the graph does not conform to ontology/shapes.ttl ({count} violation"
+            f"{'s' if count != 1 else ''}); nothing written. See https://www.w3.org/TR/shacl/"
+        )
+
+
+class SetupError(KgError):
+    """The tool cannot run: a missing corpus folder, an unreadable ontology, a bad option."""
+
+    exit_code = 2
+
+
+class OutputError(KgError):
+    """The output could not be written; any previous output is left as it was."""
+
+    exit_code = 2

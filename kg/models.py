@@ -1,0 +1,148 @@
+"""The records the corpus loader produces and the builder consumes.
+
+Frozen dataclasses: once the corpus is checked, nothing downstream may change it. Every record
+keeps ``where`` (file and line) so that problems found later — a SHACL violation, a dangling
+relation — can still point at the line an annotator wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dates import PartialDate
+from .quotes import Span
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str  # path as the user gave it, e.g. corpus/annotations/x.yaml
+    line: int | None = None
+
+
+# Allowed values, as written in the catalogues.
+ACTOR_TYPES = (
+    "state", "international-organization", "group-of-states", "ngo", "person",
+    "media-outlet", "non-state-group",
+)
+NORM_TYPES = ("instrument", "provision", "principle", "body-of-law")
+STANCES = (
+    "alleges-violation", "justifies", "rejects-justification", "demands-compliance",
+    "denies-allegation", "affirms-norm",
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    type: str  # one of ACTOR_TYPES
+    labels: dict[str, str]  # language -> name
+    where: Where
+    aliases: tuple[str, ...] = ()
+    wikidata: str | None = None  # "Q30"
+    organ_of: str | None = None
+    acts_for: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Norm:
+    id: str
+    type: str  # one of NORM_TYPES
+    notation: str
+    labels: dict[str, str]
+    where: Where
+    part_of: tuple[str, ...] = ()
+    codified_in: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    adopted: PartialDate | None = None
+    text: str | None = None  # IRI of the official text
+    wikidata: str | None = None
+    definition: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    labels: dict[str, str]
+    start: PartialDate
+    where: Where
+    end: PartialDate | None = None
+    perpetrators: tuple[str, ...] = ()
+    affected: tuple[str, ...] = ()
+    part_of: str | None = None
+    description: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece of a stored file that has its own title and date (a compilation)."""
+
+    title: str
+    date: PartialDate
+    start: int  # code-point offsets into the document text
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    path: str  # relative to the corpus folder, e.g. documents/x.txt
+    text: str = field(repr=False)
+    sha256: str
+    title: str
+    date: PartialDate
+    language: str
+    where: Where
+    outlet: str | None = None
+    author: str | None = None
+    genre: str | None = None
+    truncated: bool | None = None
+    seed: str | None = None
+    notes: tuple[str, ...] = ()
+    pieces: tuple[Piece, ...] = ()
+
+    def piece_at(self, offset: int) -> Piece | None:
+        for piece in self.pieces:
+            if piece.start <= offset < piece.end:
+                return piece
+        return None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    document: str
+    claimant: str
+    stance: str  # one of STANCES
+    date: PartialDate
+    evidence: tuple[Span, ...]
+    where: Where
+    annotation: str  # the annotation file, relative to the corpus folder (for provenance)
+    voiced_by: str | None = None
+    reported_by: tuple[str, ...] = ()
+    against: tuple[str, ...] = ()
+    concerns: tuple[str, ...] = ()
+    invokes: tuple[str, ...] = ()
+    attacks: tuple[str, ...] = ()
+    supports: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file the build read, for the provenance record."""
+
+    path: str  # relative: corpus files to the corpus folder, ontology files as ontology/<name>
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    actors: dict[str, Actor]
+    norms: dict[str, Norm]
+    events: dict[str, Event]
+    documents: dict[str, Document]
+    claims: dict[str, Claim]
+    inputs: tuple[InputFile, ...]

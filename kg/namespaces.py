@@ -1,0 +1,112 @@
+"""The namespaces of the graph: the contract of DESIGN.md, in one place.
+
+``ILK`` is a closed :class:`~rdflib.namespace.DefinedNamespace`: a misspelt term (``ILK.suports``)
+raises at import time of the calling code's first use instead of minting a wrong IRI that would
+silently never match a scholar's query.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/ilkg/"
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+SHAPES = Namespace(BASE + "shapes#")
+ACTOR = Namespace(BASE + "actor/")
+NORM = Namespace(BASE + "norm/")
+EVENT = Namespace(BASE + "event/")
+CLAIM = Namespace(BASE + "claim/")
+DOC = Namespace(BASE + "doc/")
+BUILD = Namespace(BASE + "build/")
+GRAPH = Namespace(BASE + "graph/")
+SOFTWARE = URIRef(BASE + "software/kg")
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+WD = Namespace("http://www.wikidata.org/entity/")
+VANN = Namespace("http://purl.org/vocab/vann/")
+
+
+class ILK(DefinedNamespace):
+    """The ontology's own terms (https://w3id.org/ilkg/ontology#)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # Classes
+    Actor: URIRef
+    State: URIRef
+    InternationalOrganization: URIRef
+    GroupOfStates: URIRef
+    NonGovernmentalOrganization: URIRef
+    Person: URIRef
+    MediaOutlet: URIRef
+    NonStateGroup: URIRef
+    Norm: URIRef
+    LegalInstrument: URIRef
+    Provision: URIRef
+    LegalPrinciple: URIRef
+    BodyOfLaw: URIRef
+    Event: URIRef
+    Claim: URIRef
+    Document: URIRef
+    DocumentPiece: URIRef
+    Stance: URIRef
+    StanceScheme: URIRef
+
+    # Stances
+    AllegesViolation: URIRef
+    Justifies: URIRef
+    RejectsJustification: URIRef
+    DemandsCompliance: URIRef
+    DeniesAllegation: URIRef
+    AffirmsNorm: URIRef
+
+    # Claim properties
+    claimant: URIRef
+    voicedBy: URIRef
+    reportedBy: URIRef
+    against: URIRef
+    invokes: URIRef
+    stance: URIRef
+    concerns: URIRef
+    attacks: URIRef
+    supports: URIRef
+    evidence: URIRef
+    statedIn: URIRef
+
+    # Actor, norm, event properties
+    organOf: URIRef
+    actsFor: URIRef
+    role: URIRef
+    codifiedIn: URIRef
+    officialText: URIRef
+    startDate: URIRef
+    endDate: URIRef
+    perpetrator: URIRef
+    affects: URIRef
+    partOfEvent: URIRef
+
+    # Document and provenance properties
+    genre: URIRef
+    truncated: URIRef
+    sha256: URIRef
+    textLength: URIRef
+    sourceFile: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
+    path: URIRef
+
+
+PREFIXES = {
+    "ilk": ILK._NS,
+    "actor": ACTOR,
+    "norm": NORM,
+    "event": EVENT,
+    "claim": CLAIM,
+    "doc": DOC,
+    "oa": OA,
+    "eli": ELI,
+    "wd": WD,
+}

@@ -1,0 +1,28 @@
+"""Where the packaged resources are: the ontology folder and the saved queries.
+
+The ontology lives at the top of the repository (``ontology/``) so that scholars find it; wheels
+carry a copy inside the package (see ``pyproject.toml``). This is the one function that knows both
+places, so no other module builds paths from ``__file__``.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from .errors import SetupError
+
+ONTOLOGY_FILES = ("ilkg.ttl", "shapes.ttl", "norms.yaml")
+
+
+def ontology_dir() -> Path:
+    """The folder holding ilkg.ttl, shapes.ttl and norms.yaml."""
+    packaged = Path(str(files("kg") / "ontology"))
+    source_tree = Path(str(files("kg"))).parent / "ontology"
+    for candidate in (packaged, source_tree):
+        if all((candidate / name).is_file() for name in ONTOLOGY_FILES):
+            return candidate
+    raise SetupError(
+        "cannot find the ontology files (ilkg.ttl, shapes.ttl, norms.yaml); reinstall ilkg "
+        "with `pip install -e .` from a complete checkout"
+    )

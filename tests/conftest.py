@@ -1,0 +1,67 @@
+"""Shared fixtures: the bundled corpus, built once, and small corpora to break on purpose."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kg.pipeline import compile_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+# A real seed document for small corpora: the wire report of 3 January 2026.
+MINI_DOC = "sg-alarmed-2026-01-03"
+
+
+@pytest.fixture(scope="session")
+def compiled():
+    """(corpus, built graph) of the bundled corpus, loaded, built and SHACL-validated once."""
+    return compile_corpus(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def corpus(compiled):
+    return compiled[0]
+
+
+@pytest.fixture(scope="session")
+def graph(compiled):
+    """The union graph of the bundled corpus."""
+    return compiled[1].union()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def mini_corpus(tmp_path: Path):
+    """A factory: a corpus with the real catalogues, one real document and the given annotations.
+
+    ``mini_corpus(claims_yaml)`` writes ``claims_yaml`` (the text under ``claims:``) as the
+    annotation file of the wire report and returns the corpus folder.
+    """
+
+    def make(claims_yaml: str, document: str = MINI_DOC) -> Path:
+        root = tmp_path / "mini"
+        (root / "documents").mkdir(parents=True, exist_ok=True)
+        (root / "annotations").mkdir(exist_ok=True)
+        shutil.copytree(CORPUS / "catalogues", root / "catalogues", dirs_exist_ok=True)
+        for suffix in (".txt", ".yaml"):
+            shutil.copy(CORPUS / "documents" / f"{document}{suffix}", root / "documents")
+        body = textwrap.dedent(claims_yaml).strip("\n")
+        (root / "annotations" / f"{document}.yaml").write_text(
+            f"document: {document}\nclaims:\n{textwrap.indent(body, '  ')}\n", encoding="utf-8"
+        )
+        return root
+
+    return make

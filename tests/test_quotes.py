@@ -1,0 +1,95 @@
+"""Quote matching: what annotators type against what the sources print."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.quotes import find_quote, line_of, nearest_passage, normalise
+
+from .conftest import CORPUS
+
+SOURCE = "He said: \u201cthe US\u2019s strike \u2013 unlawful\u201d.\u00a0Next\n  line \u2014 here."
+
+CASES = [
+    # (what the annotator typed, the exact original span expected)
+    ("the US's strike - unlawful", "the US\u2019s strike \u2013 unlawful"),
+    ('"the US\'s strike - unlawful".', "\u201cthe US\u2019s strike \u2013 unlawful\u201d."),
+    (". Next line - here", ".\u00a0Next\n  line \u2014 here"),
+    ("Next   line", "Next\n  line"),
+    ("  strike  ", "strike"),
+    ("\u201cthe US\u2019s", "\u201cthe US\u2019s"),  # typing the curly original works too
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), CASES)
+def test_typed_quote_finds_exact_original_span(typed, expected):
+    [span] = find_quote(SOURCE, typed)
+    assert span.exact == expected
+    assert SOURCE[span.start : span.end] == expected
+
+
+def test_absent_quote_gives_no_span():
+    assert find_quote(SOURCE, "lawful strike") == []
+
+
+def test_ambiguous_quote_gives_every_occurrence():
+    text = "Silence is permission. Later: Silence is permission."
+    spans = find_quote(text, "Silence is permission.")
+    assert [s.start for s in spans] == [0, 30]
+
+
+def test_prefix_and_suffix_pick_one_occurrence():
+    text = "A said: Silence is permission. B said: Silence is permission. End"
+    [by_prefix] = find_quote(text, "Silence is permission.", prefix="B said:")
+    [by_suffix] = find_quote(text, "Silence is permission.", suffix="B said")
+    assert by_prefix.start == text.rindex("Silence")
+    assert by_suffix.start == text.index("Silence")
+
+
+def test_context_is_recorded_from_the_original():
+    [span] = find_quote(SOURCE, "strike")
+    assert SOURCE.endswith(span.suffix) or SOURCE[span.end :].startswith(span.suffix)
+    assert span.prefix.endswith("US\u2019s ")
+
+
+def test_offsets_are_code_points_not_bytes():
+    text = "Agn\u00e8s Callamard said \u201cno\u201d"
+    [span] = find_quote(text, '"no"')
+    assert (span.start, span.end) == (21, 25)  # in UTF-8 bytes it would be (22, 26)
+    assert text[span.start : span.end] == "\u201cno\u201d"
+
+
+def test_normalise_maps_every_character_back():
+    norm = normalise(SOURCE)
+    for i, ch in enumerate(norm.text):
+        original = SOURCE[norm.starts[i] : norm.ends[i]]
+        assert original.strip() == "" if ch == " " else original
+
+
+def test_nearest_passage_points_at_the_misquoted_text():
+    text = (CORPUS / "documents" / "amnesty-2026-02-03.txt").read_text(encoding="utf-8")
+    nearest = nearest_passage(text, "Drug traficking allegations are not an armed attack")
+    assert nearest is not None
+    assert "trafficking allegations are not" in nearest.passage
+    assert nearest.score > 80
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("amnesty-2026-02-03", 'are not an "armed attack" that can trigger self-defense'),
+        ("sg-alarmed-2026-01-03", "full respect - by all - of international law, including the UN Charter"),
+        ("blitz-no-one-is-safe-2026-01", "at least 80 people - soldiers and civilians - were killed"),
+        ("maduro-last-chance-2025-12-01", "said that 'the President acted in line with the law"),
+    ],
+)
+def test_seed_texts_with_curly_quotes_dashes_and_no_break_spaces(name, typed):
+    text = (CORPUS / "documents" / f"{name}.txt").read_text(encoding="utf-8")
+    [span] = find_quote(text, typed)
+    assert span.exact != typed  # the original differs: curly quotes, dashes or no-break spaces
+    assert text[span.start : span.end] == span.exact
+
+
+def test_line_of_counts_from_one():
+    assert line_of("a\nb\nc", 0) == 1
+    assert line_of("a\nb\nc", 4) == 3
