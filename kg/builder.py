@@ -219,7 +219,10 @@ def _add_document(graph: Graph, document: Document) -> None:
     graph.add((iri, DCTERMS.date, document.date.literal()))
     graph.add((iri, DCTERMS.language, Literal(document.language)))
     graph.add((iri, ILK.sha256, Literal(document.sha256)))
-    graph.add((iri, ILK.textLength, Literal(len(document.text), datatype=XSD.nonNegativeInteger)))
+    # Offsets and lengths are xsd:integer (checked >= 0 by the shapes), not the narrower
+    # xsd:nonNegativeInteger: Oxigraph stores every integer subtype as xsd:integer, and the same
+    # answer must come back from every engine and store.
+    graph.add((iri, ILK.textLength, Literal(len(document.text), datatype=XSD.integer)))
     graph.add((iri, ILK.sourceFile, Literal(document.path)))
     if document.outlet:
         graph.add((iri, DCTERMS.publisher, actor_iri(document.outlet)))
@@ -237,8 +240,8 @@ def _add_document(graph: Graph, document: Document) -> None:
         graph.add((part, DCTERMS.isPartOf, iri))
         graph.add((part, DCTERMS.title, Literal(piece.title)))
         graph.add((part, DCTERMS.date, piece.date.literal()))
-        graph.add((part, ILK.startOffset, Literal(piece.start, datatype=XSD.nonNegativeInteger)))
-        graph.add((part, ILK.endOffset, Literal(piece.end, datatype=XSD.nonNegativeInteger)))
+        graph.add((part, ILK.startOffset, Literal(piece.start, datatype=XSD.integer)))
+        graph.add((part, ILK.endOffset, Literal(piece.end, datatype=XSD.integer)))
 
 
 def _stance_label(ontology: Graph, iri: URIRef, key: str) -> str:
@@ -296,8 +299,8 @@ def _add_claim(graph: Graph, claim: Claim, corpus: Corpus, stance_labels: dict[s
         graph.add((quote, OA.prefix, Literal(span.prefix)))
         graph.add((quote, OA.suffix, Literal(span.suffix)))
         graph.add((position, RDF.type, OA.TextPositionSelector))
-        graph.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-        graph.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+        graph.add((position, OA.start, Literal(span.start, datatype=XSD.integer)))
+        graph.add((position, OA.end, Literal(span.end, datatype=XSD.integer)))
 
 
 def _add_provenance(graph: Graph, build: URIRef, inputs, corpus: Corpus) -> None:

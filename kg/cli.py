@@ -131,3 +131,150 @@ def stats(corpus_dir: Path) -> None:
         click.echo(f"\n{title}:")
         for name, value in ranked:
             click.echo(f"  {name:<44}{value:>6}")
+
+
+QUERY_FORMATS = ("table", "md", "json", "xml", "csv", "tsv", "turtle", "jsonld", "nt")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-e", "--expression", help="A SPARQL query given on the command line.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter of the query (repeatable), e.g. --param actor=USA.")
+@click.option("-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
+              show_default=True, help="json/xml/csv/tsv are the W3C SPARQL results formats; "
+              "CONSTRUCT/DESCRIBE give turtle, jsonld or nt.")
+@click.option("--engine", type=click.Choice(("oxigraph", "rdflib")), default="oxigraph",
+              show_default=True, help="The local SPARQL engine.")
+@corpus_option
+@click.option("--data", type=click.Path(path_type=Path),
+              help="Query a built graph file (.ttl, .nt, .nq, .trig, .jsonld) instead of the corpus.")
+@click.option("--endpoint", metavar="URL", help="Send the query to a remote SPARQL endpoint.")
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after this many rows.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Time limit in seconds.")
+@click.option("--allow-service", is_flag=True,
+              help="Allow SERVICE (federated queries, e.g. to Wikidata); refused by default.")
+@click.option("--list", "list_only", is_flag=True, help="List the saved queries and their questions.")
+@reports_errors
+def query(query: str | None, expression: str | None, params: tuple[str, ...], fmt: str, engine: str,
+          corpus_dir: Path, data: Path | None, endpoint: str | None, limit: int | None,
+          timeout: float | None, allow_service: bool, list_only: bool) -> None:
+    """Run a saved query, a .rq file, or a SPARQL text over the graph.
+
+    QUERY is the name of a saved query (see --list) or a .rq file.
+
+    \b
+    Examples:
+      kg query --list
+      kg query who-invokes-what-against-whom --param against=USA
+      kg query claims-under-instrument -p instrument=un-charter -f csv
+      kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/ilkg/ontology#Claim> }'
+    """
+    from .pipeline import list_queries, run_query
+
+    if list_only:
+        for saved in list_queries():
+            click.echo(f"{saved.name}\n    {saved.question}")
+            for param in saved.params:
+                click.echo(f"    --param {param.name}=...  ({param.kind}) {param.description}")
+        return
+    answer = run_query(query, expression=expression, params=params, fmt=fmt, engine=engine,
+                       corpus_dir=corpus_dir, data=data, endpoint=endpoint, limit=limit,
+                       timeout=timeout, allow_service=allow_service)
+    click.echo(answer.body.decode("utf-8"), nl=False)
+    if getattr(answer.result, "truncated", False):
+        click.echo(f"kg: stopped after {limit} rows (--limit)", err=True)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's SPARQL 1.1 Graph Store Protocol URL "
+              "(e.g. .../store, .../sparql-graph-crud-auth).")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="Load everything into this one named graph; default: the build's four named graphs.")
+@click.option("--user", help="User name for HTTP authentication (Basic or Digest, as the store asks).")
+@click.option("--password", envvar="KG_PUSH_PASSWORD",
+              help="Password (or set KG_PUSH_PASSWORD so it stays out of the shell history).")
+@corpus_option
+@click.option("--data", type=click.Path(path_type=Path),
+              help="Push a built graph file instead of the corpus.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Seconds to wait for the store.")
+@reports_errors
+def push(endpoint: str, graph_iri: str | None, user: str | None, password: str | None,
+         corpus_dir: Path, data: Path | None, timeout: float) -> None:
+    """Load the graph into a SPARQL store (Graph Store Protocol), replacing what the graphs held.
+
+    \b
+    Examples:
+      kg push --endpoint http://127.0.0.1:7878/store
+      kg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba \\
+              --graph https://w3id.org/ilkg/graph/all
+    """
+    from .remote import push_graph
+
+    report = push_graph(endpoint, corpus_dir=corpus_dir, data=data, graph=graph_iri, user=user,
+                        password=password, timeout=timeout)
+    for iri, triples in report.graphs:
+        click.echo(f"pushed {triples} triples to <{iri}>")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; keep 127.0.0.1 unless a reverse proxy is in front.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@corpus_option
+@click.option("--data", type=click.Path(path_type=Path),
+              help="Serve a built graph file instead of the corpus.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,
+              help="Time limit per query, in seconds.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Largest result a query may return.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Query worker processes (each holds a copy of the graph).")
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests (Access-Control-Allow-Origin: *).")
+@click.option("-v", "--verbose", is_flag=True, help="Log each request to stderr.")
+@reports_errors
+def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: float, max_rows: int,
+          workers: int, cors: bool, verbose: bool) -> None:
+    """Serve a read-only SPARQL endpoint at /sparql and a query editor at /.
+
+    Updates, LOAD, SERVICE and FROM are refused; no request leaves the machine.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 3030 --timeout 10 --max-rows 5000
+    """
+    from .endpoint import EndpointConfig
+    from .pipeline import open_endpoint
+
+    config = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows,
+                            workers=workers, cors=cors)
+    log = (lambda line: click.echo(line, err=True)) if verbose else None
+    endpoint = open_endpoint(config, corpus_dir=corpus_dir, data=data, log=log)
+    click.echo(f"SPARQL endpoint: {endpoint.url}/sparql")
+    click.echo(f"query editor:    {endpoint.url}/" + ("" if endpoint.server.config.yasgui_dir
+                                                      else "  (Yasgui not installed: run npm ci)"))
+    click.echo("press Ctrl-C to stop", err=True)
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("build/ontology.html"), show_default=True, help="Where to write the HTML page.")
+@reports_errors
+def docs(output: Path) -> None:
+    """Write the ontology's documentation as one self-contained HTML page (pyLODE).
+
+    \b
+    Examples:
+      kg docs
+      kg docs -o build/ontology.html
+    """
+    from .ontology_docs import write_ontology_docs
+
+    click.echo(f"wrote {write_ontology_docs(output)}")

@@ -66,3 +66,23 @@ class OutputError(KgError):
     """The output could not be written; any previous output is left as it was."""
 
     exit_code = 2
+
+
+class QueryError(KgError):
+    """A SPARQL query that cannot run: bad syntax, a refused operation, an unknown saved query."""
+
+    exit_code = 2
+
+
+class QueryRefused(QueryError):
+    """A query asking for what this tool never does: updates, LOAD, SERVICE, remote graphs."""
+
+
+class QueryLimitError(QueryError):
+    """A query that hit the time limit or the row cap."""
+
+
+class RemoteError(KgError):
+    """A SPARQL store or endpoint could not be reached, refused the credentials or the request."""
+
+    exit_code = 2

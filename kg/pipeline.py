@@ -64,3 +64,67 @@ def validate(corpus_dir: Path | str = DEFAULT_CORPUS) -> BuildReport:
 def stats(corpus_dir: Path | str = DEFAULT_CORPUS) -> Stats:
     """Counts of a checked corpus (no graph is built)."""
     return corpus_stats(load_corpus(corpus_dir))
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    result: object  # kg.results.QueryResult
+    body: bytes
+    media_type: str
+
+
+def run_query(query: str | None = None, *, expression: str | None = None, params: tuple[str, ...] = (),
+              fmt: str = "table", engine: str = "oxigraph", corpus_dir: Path | str = DEFAULT_CORPUS,
+              data: Path | str | None = None, endpoint: str | None = None,
+              limit: int | None = None, timeout: float | None = None,
+              allow_service: bool = False) -> QueryAnswer:
+    """Run a saved query (by name), a ``.rq`` file, or a query text; return it formatted.
+
+    ``endpoint`` sends the query to a remote SPARQL endpoint instead of the local engine.
+    """
+    from .errors import QueryError
+    from .results import media_type, serialize
+    from .saved_queries import SavedQuery, bind_params, resolve_query
+
+    if (query is None) == (expression is None):
+        raise QueryError("give a saved query name or .rq file, or -e 'SPARQL' (one of them)")
+    saved = resolve_query(query) if query is not None else SavedQuery("-e", "", (), expression)
+    bindings = bind_params(saved, list(params))
+    if endpoint is not None:
+        from .remote import query_endpoint
+
+        result = query_endpoint(endpoint, saved.text, bindings, timeout=timeout)
+        labels: dict = {}
+    else:
+        from .engines import open_engine
+
+        store = open_engine(engine, corpus_dir=corpus_dir, data=data)
+        result = store.query(saved.text, bindings, limit=limit, timeout=timeout,
+                             allow_service=allow_service)
+        labels = store.labels() if fmt in ("table", "md") else {}
+    return QueryAnswer(result, serialize(result, fmt, labels), media_type(result, fmt))
+
+
+def list_queries() -> list:
+    """The saved queries with their questions and parameters."""
+    from .saved_queries import saved_queries
+
+    return list(saved_queries().values())
+
+
+def open_endpoint(config, *, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | None = None,
+                  log=None):
+    """An :class:`~kg.endpoint.Endpoint` over the corpus (built in memory) or a built file."""
+    import dataclasses
+
+    from .endpoint import Endpoint
+    from .engines import nquads_of_corpus, nquads_of_file
+    from .resources import yasgui_dir
+
+    nquads = nquads_of_file(data) if data is not None else nquads_of_corpus(corpus_dir)
+    if config.yasgui_dir is None:
+        config = dataclasses.replace(config, yasgui_dir=yasgui_dir())
+    try:
+        return Endpoint(config, nquads, log)
+    except OSError as exc:
+        raise SetupError(f"cannot listen on {config.host}:{config.port}: {exc.strerror}") from exc

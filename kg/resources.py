@@ -7,6 +7,7 @@ places, so no other module builds paths from ``__file__``.
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -26,3 +27,17 @@ def ontology_dir() -> Path:
         "cannot find the ontology files (ilkg.ttl, shapes.ttl, norms.yaml); reinstall ilkg "
         "with `pip install -e .` from a complete checkout"
     )
+
+
+def yasgui_dir() -> Path | None:
+    """The built Yasgui files (``yasgui.min.js``/``.css``) from the npm package, if installed.
+
+    The set-up runs ``npm ci`` at the top of the checkout, so they are in
+    ``node_modules/@zazuko/yasgui/build``; ``ILKG_YASGUI_DIR`` points elsewhere.
+    """
+    candidates = [Path(os.environ["ILKG_YASGUI_DIR"])] if os.environ.get("ILKG_YASGUI_DIR") else []
+    candidates.append(Path(str(files("kg"))).parent / "node_modules" / "@zazuko" / "yasgui" / "build")
+    for candidate in candidates:
+        if (candidate / "yasgui.min.js").is_file():
+            return candidate
+    return None
