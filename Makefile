@@ -6,10 +6,10 @@ BIN := $(VENV)/bin
 
 .PHONY: build test lint clean
 
-build: $(VENV)/.installed
+build: $(VENV)/.installed node_modules/.package-lock.json
 	$(BIN)/kg build
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.package-lock.json
 	$(BIN)/ruff check kg tests
 	$(BIN)/python -m pytest
 
@@ -28,5 +28,10 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# Yasgui for the editor page of `kg serve`, exactly as package-lock.json pins it; nothing from npm
+# is committed. `npm ci` writes node_modules/.package-lock.json, which serves as the stamp.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) build node_modules

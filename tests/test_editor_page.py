@@ -1,0 +1,323 @@
+"""The query editor at ``/`` of ``kg serve``, in a real headless Chromium driven by Playwright.
+
+The endpoint runs in-process on 127.0.0.1; every request the browser makes to any other host is
+blocked and recorded, and each test asserts there was none: the page must work with no internet.
+The page is served under the endpoint's Content-Security-Policy, and a violation of it fails the
+test. These tests need the set-up's browser pieces and never skip without them: Debian's
+``chromium`` (``apt-get install -y chromium``), Playwright for Python (the ``test`` extra) and
+Yasgui from npm (``npm ci`` at the top of the checkout). No browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shutil
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+import pytest
+
+from kg.endpoint import EndpointConfig
+from kg.pipeline import open_endpoint
+
+from .conftest import CORPUS
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--no-first-run",
+    "--no-default-browser-check",
+]
+PAGE_SIZE = 50  # rows per page of Yasgui's table
+CLAIM_COUNT = "SELECT (COUNT(?claim) AS ?claims) WHERE { ?claim a <https://w3id.org/ilkg/ontology#Claim> }"
+ACTIVE = ".yasgui .tabPanel.active"
+
+# Collects CSP violations in the page; Playwright runs init scripts whatever the page's CSP says.
+RECORD_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI} (${where})`);
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    running = open_endpoint(EndpointConfig(port=0, workers=2), corpus_dir=CORPUS).start()
+    try:
+        if running.server.config.yasgui_dir is None:
+            pytest.fail("Yasgui is not installed: run `npm ci` at the top of the checkout (the set-up "
+                        "step that installs node_modules/@zazuko/yasgui from package-lock.json)")
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is not installed: run `pip install -e '.[test]'` (the "
+                    "set-up step `make test` does this); never `playwright install`")
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: run `apt-get install -y chromium` (the set-up step "
+                    "in .ci/run); these tests use Debian's chromium, never a downloaded browser")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Visit:
+    """A page of a fresh browser context, with what went wrong on it."""
+
+    page: object
+    origin: str
+    outside: list[str] = field(default_factory=list)  # requests to other hosts, blocked
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        recorded = self.page.evaluate("window.__cspViolations || []")
+        return recorded + [text for text in self.console_errors if "Content Security Policy" in text]
+
+    def assert_clean(self) -> None:
+        assert self.outside == [], f"the page tried to reach other hosts: {self.outside}"
+        assert self.csp_violations() == []
+        assert self.console_errors == []
+
+
+@pytest.fixture
+def visit(browser, endpoint):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, service_workers="block")
+    page = context.new_page()
+    seen = Visit(page, endpoint.url)
+
+    def only_loopback(route):
+        url = route.request.url
+        if url.startswith(endpoint.url + "/"):
+            route.continue_()
+        else:
+            seen.outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    context.add_init_script(RECORD_CSP)
+    context.on("request", lambda request: seen.requests.append(request.url))
+    page.on("console", lambda message: message.type == "error" and seen.console_errors.append(message.text))
+    page.on("pageerror", lambda error: seen.console_errors.append(f"uncaught: {error}"))
+    page.set_default_timeout(15_000)
+    yield seen
+    context.close()
+
+
+def open_editor(visit: Visit):
+    response = visit.page.goto(visit.origin + "/")
+    assert response.status == 200
+    visit.page.wait_for_selector("body[data-editor]")
+    assert visit.page.get_attribute("body", "data-editor") == "ready", visit.page.text_content("#status")
+    return response
+
+
+def saved_queries(endpoint) -> list[dict]:
+    with urllib.request.urlopen(f"{endpoint.url}/queries.json", timeout=30) as response:
+        return json.load(response)
+
+
+def http_rows(endpoint, query: str) -> list[dict]:
+    """The bindings the endpoint answers for ``query`` over plain HTTP."""
+    body = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(f"{endpoint.url}/sparql", body, {
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)["results"]["bindings"]
+
+
+def run_active_tab(page) -> int:
+    """Click Yasgui's run button in the open tab; the number of results it reports."""
+    page.click(f"{ACTIVE} .yasqe_queryButton")
+    chip = page.wait_for_selector(f"{ACTIVE} .yasr_response_chip:not(.empty)")
+    match = re.match(r"(\d+) results?\b", chip.text_content())
+    assert match, chip.text_content()
+    page.wait_for_selector(f"{ACTIVE} .yasr table.dataTable tbody tr")
+    return int(match.group(1))
+
+
+def table_rows(page) -> int:
+    return page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr").count()
+
+
+PIXEL_STATS = """async (b64) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext("2d");
+  context.drawImage(bitmap, 0, 0);
+  const data = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  const counts = new Map();
+  for (let i = 0; i < data.length; i += 4) {
+    const colour = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    counts.set(colour, (counts.get(colour) || 0) + 1);
+  }
+  const pixels = data.length / 4;
+  return { width: bitmap.width, height: bitmap.height, colours: counts.size,
+           background: Math.max(...counts.values()) / pixels };
+}"""
+
+
+def test_page_loads_offline_under_csp(visit, endpoint):
+    response = open_editor(visit)
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+    page = visit.page
+    assert page.text_content("h1") == "ilkg — International-Law Knowledge Graph — SPARQL"
+    link = page.locator("#endpoint-link")
+    assert link.get_attribute("href") == link.text_content() == f"{endpoint.url}/sparql"
+    assert page.is_hidden("#status")
+    assert {url.split("?")[0] for url in visit.requests} >= {
+        f"{endpoint.url}/static/yasgui/yasgui.min.js", f"{endpoint.url}/static/yasgui/yasgui.min.css",
+        f"{endpoint.url}/static/ilkg/editor.js", f"{endpoint.url}/static/ilkg/editor.css",
+        f"{endpoint.url}/queries.json"}
+    # Yasgui starts fresh on every load: nothing kept from a previous visit.
+    assert page.evaluate("Object.keys(window.localStorage)") == []
+    visit.assert_clean()
+
+
+def test_one_tab_per_saved_query(visit, endpoint):
+    open_editor(visit)
+    page = visit.page
+    queries = saved_queries(endpoint)
+    assert len(queries) > 1
+    names = [query["name"] for query in queries]
+    questions = [query["question"] for query in queries]
+    tabs = page.locator(".yasgui .tabsList .tab a[role=tab]")
+    assert tabs.evaluate_all("links => links.map(a => a.querySelector('span').textContent)") == names
+    assert tabs.evaluate_all("links => links.map(a => a.title)") == questions
+    assert page.locator("#saved-list .ilkg-saved-name").all_text_contents() == names
+    assert page.locator("#saved-list .ilkg-saved-question").all_text_contents() == questions
+    # the first is open, its question shown above the editor and its query in the editor
+    assert page.text_content(".yasgui .tabsList .tab.active span") == names[0]
+    assert page.text_content("#question") == questions[0]
+    assert page.evaluate("window.ilkgYasgui.getTab().getYasqe().getValue()") == queries[0]["query"]
+    # choosing another from the list opens its tab
+    page.locator("#saved-list .ilkg-saved-name", has_text=names[-1]).click()
+    assert page.text_content(".yasgui .tabsList .tab.active span") == names[-1]
+    assert page.text_content("#question") == questions[-1]
+    visit.assert_clean()
+
+
+def test_running_saved_queries_shows_their_rows(visit, endpoint):
+    open_editor(visit)
+    page = visit.page
+    queries = saved_queries(endpoint)
+    for index in (0, len(queries) - 1):  # the one open on load, then the last via its tab
+        query = queries[index]
+        if index:
+            page.click(f".yasgui .tabsList .tab a[href='#saved-{index}']")
+        expected = len(http_rows(endpoint, query["query"]))
+        assert expected > 0, query["name"]
+        assert run_active_tab(page) == expected, query["name"]
+        assert table_rows(page) == min(expected, PAGE_SIZE), query["name"]
+    posts = [url for url in visit.requests if url.startswith(f"{endpoint.url}/sparql")]
+    assert len(posts) == 2
+    visit.assert_clean()
+
+
+def test_custom_query_typed_in_a_new_tab_runs(visit, endpoint):
+    open_editor(visit)
+    page = visit.page
+    tab_count = page.locator(".yasgui .tabsList .tab").count()
+    page.click(".yasgui .tabsList .addTab")
+    assert page.locator(".yasgui .tabsList .tab").count() == tab_count + 1
+    page.click(f"{ACTIVE} .CodeMirror")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(CLAIM_COUNT)
+    page.keyboard.press("Escape")
+    assert page.evaluate("window.ilkgYasgui.getTab().getYasqe().getValue()") == CLAIM_COUNT
+    [expected] = http_rows(endpoint, CLAIM_COUNT)
+    assert run_active_tab(page) == 1
+    cells = page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr td").all_text_contents()
+    assert int(expected["claims"]["value"]) > 10
+    assert cells == ["1", f'"{expected["claims"]["value"]}"^^xsd:integer']
+    visit.assert_clean()
+
+
+def test_shared_link_runs_against_this_server(visit, endpoint):
+    """Yasgui's share links (#query=...&endpoint=...) open here, never against the endpoint named."""
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 7"
+    fragment = urllib.parse.urlencode({"query": query, "endpoint": "https://dbpedia.org/sparql",
+                                       "tabTitle": "shared"})
+    visit.page.goto(f"{endpoint.url}/#{fragment}")
+    chip = visit.page.wait_for_selector(f"{ACTIVE} .yasr_response_chip:not(.empty)")
+    assert chip.text_content().startswith("7 results")
+    assert visit.page.text_content(".yasgui .tabsList .tab.active span") == "shared"
+    assert visit.page.evaluate("window.ilkgYasgui.getTab().getEndpoint()") == f"{endpoint.url}/sparql"
+    assert visit.page.locator(".yasgui .tabsList .tab").count() == len(saved_queries(endpoint)) + 1
+    visit.assert_clean()
+
+
+def test_data_is_shown_as_text(visit, endpoint):
+    """Names, questions and queries from /queries.json never become markup."""
+    hostile = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>"
+    payload = json.dumps([{"name": hostile, "question": hostile, "query": f"# {hostile}\nASK {{}}"}])
+    visit.page.route(f"{endpoint.url}/queries.json", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=payload))
+    open_editor(visit)
+    page = visit.page
+    assert page.text_content(".yasgui .tabsList .tab span") == hostile
+    assert page.text_content("#saved-list .ilkg-saved-name") == hostile
+    assert page.text_content("#question") == hostile
+    assert page.locator("img").count() == 0
+    assert page.locator("header b, main b").count() == 0
+    assert page.title() == "ilkg — SPARQL"
+    visit.assert_clean()
+
+
+def test_missing_yasgui_is_explained(visit, endpoint):
+    """Without ``npm ci`` the server answers 404 for Yasgui's files; the page says what to do."""
+    for name in ("yasgui.min.js", "yasgui.min.css"):
+        visit.page.route(f"{endpoint.url}/static/yasgui/{name}", lambda route: route.fulfill(
+            status=404, content_type="text/plain; charset=utf-8",
+            body="Yasgui is not installed; run the set-up (npm ci) to serve the editor\n"))
+    visit.page.goto(endpoint.url + "/")
+    visit.page.wait_for_selector("body[data-editor]")
+    assert visit.page.get_attribute("body", "data-editor") == "missing"
+    status = visit.page.locator("#status")
+    assert status.is_visible()
+    assert "not installed" in status.text_content() and "npm ci" in status.text_content()
+    assert visit.page.is_hidden(".ilkg-layout")
+    assert visit.outside == []
+    # the only errors are the two files that failed to load
+    assert visit.console_errors and all("404" in e or "MIME type" in e for e in visit.console_errors)
+
+
+def test_screenshot_is_not_blank(visit, endpoint, browser, tmp_path):
+    open_editor(visit)
+    run_active_tab(visit.page)
+    shot = tmp_path / "editor.png"
+    visit.page.screenshot(path=str(shot))
+    visit.assert_clean()
+    data = shot.read_bytes()
+    assert len(data) > 40_000, f"a near-empty PNG ({len(data)} bytes): the page did not render"
+    # Decode it in a blank page of its own (no server, no network) and look at the pixels.
+    scratch = browser.new_page()
+    try:
+        stats = scratch.evaluate(PIXEL_STATS, base64.b64encode(data).decode("ascii"))
+    finally:
+        scratch.close()
+    assert (stats["width"], stats["height"]) == (1400, 1000)
+    assert stats["colours"] > 50, stats
+    assert stats["background"] < 0.95, f"{stats}: mostly one colour"
