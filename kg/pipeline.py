@@ -92,9 +92,15 @@ def run_query(query: str | None = None, *, expression: str | None = None, params
     bindings = bind_params(saved, list(params))
     if endpoint is not None:
         from .remote import query_endpoint
+        from .saved_queries import internal_query
 
-        result = query_endpoint(endpoint, saved.text, bindings, timeout=timeout)
+        result = query_endpoint(endpoint, saved.text, bindings, timeout=timeout, limit=limit,
+                                allow_service=allow_service)
         labels: dict = {}
+        if fmt in ("table", "md"):
+            for subject, label in query_endpoint(endpoint, internal_query("labels"), {},
+                                                 timeout=timeout).rows:
+                labels.setdefault(subject, str(label))
     else:
         from .engines import open_engine
 
@@ -128,3 +134,32 @@ def open_endpoint(config, *, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path
         return Endpoint(config, nquads, log)
     except OSError as exc:
         raise SetupError(f"cannot listen on {config.host}:{config.port}: {exc.strerror}") from exc
+
+
+def argument_map_of(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | None = None,
+                    scope=None, semantics: str | None = None):
+    """The argument map of the corpus (or a built file), scoped, labelled under ``semantics``."""
+    from .argument import argument_map
+    from .engines import open_engine
+
+    graph = argument_map(open_engine("oxigraph", corpus_dir=corpus_dir, data=data), scope)
+    if semantics is not None:
+        from .semantics import label_map
+
+        label_map(graph, semantics)
+    return graph
+
+
+def export_map(fmt: str, output: Path | str, **options) -> Path:
+    """Write the argument map in format ``fmt`` (see kg.exporters) to ``output`` atomically."""
+    import io
+
+    from .exporters import EXPORTERS
+
+    if fmt not in EXPORTERS:
+        raise SetupError(f"unknown export format '{fmt}'; known: {', '.join(sorted(EXPORTERS))}")
+    graph = argument_map_of(**options)
+    buffer = io.BytesIO()
+    EXPORTERS[fmt]().serialize(graph, buffer)
+    write_atomic(output, buffer.getvalue())
+    return Path(output)
