@@ -278,3 +278,93 @@ def docs(output: Path) -> None:
     from .ontology_docs import write_ontology_docs
 
     click.echo(f"wrote {write_ontology_docs(output)}")
+
+
+def scope_options(function: Callable) -> Callable:
+    """--event/--actor/--norm/--since/--until, shared by the commands that draw maps."""
+    for option in reversed((
+        click.option("--event", help="Only claims about this event (or one within it)."),
+        click.option("--actor", help="Only claims this actor makes, voices, or that are against it."),
+        click.option("--norm", help="Only claims invoking this norm or one of its provisions."),
+        click.option("--since", metavar="DATE", help="Only claims made on or after DATE (YYYY[-MM[-DD]])."),
+        click.option("--until", metavar="DATE", help="Only claims made on or before DATE."),
+    )):
+        function = option(function)
+    return function
+
+
+SEMANTICS = ("grounded", "preferred", "stable")
+
+
+@cli.command(name="map")
+@corpus_option
+@click.option("--data", type=click.Path(path_type=Path),
+              help="Read a built graph file instead of the corpus.")
+@scope_options
+@click.option("--semantics", type=click.Choice(SEMANTICS), default="grounded", show_default=True,
+              help="Dung's semantics over the attack relation.")
+@click.option("-f", "--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True)
+@reports_errors
+def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: str | None,
+                norm: str | None, since: str | None, until: str | None, semantics: str, fmt: str) -> None:
+    """Show the claims of an argument map with their acceptance (in / out / undec).
+
+    A structural reading of the annotated attacks between claims, not a legal verdict: "in"
+    means no annotated attack on the claim stands, under the chosen semantics.
+
+    \b
+    Examples:
+      kg map --semantics grounded
+      kg map --event us-boat-strikes --semantics preferred -f json
+    """
+    import json
+
+    from .argument import Scope
+    from .pipeline import argument_map_of
+
+    graph = argument_map_of(corpus_dir=corpus_dir, data=data, semantics=semantics,
+                            scope=Scope.parse(event, actor, norm, since, until))
+    rows = [(n, graph.nodes[n]["acceptance"], graph.nodes[n]["label"]) for n in sorted(graph)]
+    if fmt == "json":
+        click.echo(json.dumps({"semantics": semantics,
+                               "extensions": graph.graph.get("extensions"),
+                               "claims": [{"claim": c, "acceptance": a, "label": label}
+                                          for c, a, label in rows]},
+                              ensure_ascii=False, indent=2))
+        return
+    for claim, acceptance, label in rows:
+        click.echo(f"{acceptance:<6} {claim:<48} {label}")
+    counts = {k: sum(1 for _, a, _ in rows if a == k) for k in ("in", "out", "undec")}
+    click.echo(f"({semantics}: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided; "
+               f"{graph.number_of_edges()} relations)")
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", required=True, metavar="FORMAT",
+              help="aif, argdown, graphml, dot, svg, mermaid, jsonld or csv.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write.")
+@corpus_option
+@click.option("--data", type=click.Path(path_type=Path),
+              help="Read a built graph file instead of the corpus.")
+@scope_options
+@click.option("--semantics", type=click.Choice(SEMANTICS), default="grounded", show_default=True,
+              help="Label claims in/out/undec under this semantics.")
+@reports_errors
+def export(fmt: str, output: Path, corpus_dir: Path, data: Path | None, event: str | None,
+           actor: str | None, norm: str | None, since: str | None, until: str | None,
+           semantics: str) -> None:
+    """Export the argument map (claims, supports, attacks) for argumentation tools.
+
+    \b
+    Examples:
+      kg export -f aif -o build/map.json
+      kg export -f svg -o build/boat-strikes.svg --event us-boat-strikes
+    """
+    from .argument import Scope
+    from .pipeline import export_map
+
+    path = export_map(fmt, output, corpus_dir=corpus_dir, data=data, semantics=semantics,
+                      scope=Scope.parse(event, actor, norm, since, until))
+    click.echo(f"wrote {path}")

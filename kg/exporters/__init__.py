@@ -1,0 +1,59 @@
+"""Argument-map exporters: one class per format behind a registry.
+
+Each exporter has a ``name`` (what ``kg export --format`` takes), a file ``extension``, a
+``media_type`` and one method, ``serialize(graph, stream)``, writing bytes for the argument map
+(a :class:`networkx.DiGraph` from :func:`kg.argument.argument_map`, whose nodes may carry an
+``acceptance`` attribute — ``in``/``out``/``undec`` — and the name of the semantics in
+``graph.graph["semantics"]``). Output is deterministic: nodes and edges in id order.
+
+Exporters register themselves with :func:`register`; importing this package imports them all.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO, ClassVar
+
+import networkx as nx
+
+EXPORTERS: dict[str, type[Exporter]] = {}
+
+
+class Exporter:
+    name: ClassVar[str]
+    extension: ClassVar[str]
+    media_type: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    def serialize(self, graph: nx.DiGraph, stream: BinaryIO) -> None:
+        raise NotImplementedError
+
+
+def register(cls: type[Exporter]) -> type[Exporter]:
+    """Class decorator: make an exporter available under its ``name``."""
+    EXPORTERS[cls.name] = cls
+    return cls
+
+
+def node_text(graph: nx.DiGraph, node: str) -> str:
+    """What a person reads for a claim: "Amnesty International — rejects justification — UN
+    Charter Art. 51", with its acceptance under the map's semantics when there is one."""
+    data = graph.nodes[node]
+    text = data["label"]
+    if data.get("acceptance"):
+        text += f" [{graph.graph.get('semantics', 'semantics')}: {data['acceptance']}]"
+    return text
+
+
+def sorted_nodes(graph: nx.DiGraph) -> list[str]:
+    return sorted(graph.nodes)
+
+
+def sorted_edges(graph: nx.DiGraph) -> list[tuple[str, str, str]]:
+    return sorted((s, t, d["relation"]) for s, t, d in graph.edges(data=True))
+
+
+def _load_all() -> None:
+    from . import csv as _csv  # noqa: F401 - registers itself
+
+
+_load_all()
