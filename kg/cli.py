@@ -293,7 +293,7 @@ def scope_options(function: Callable) -> Callable:
     return function
 
 
-SEMANTICS = ("grounded", "preferred", "stable")
+SEMANTICS = ("grounded", "preferred", "stable")  # kept in step with kg.semantics.SEMANTICS (tested)
 
 
 @cli.command(name="map")
@@ -311,7 +311,8 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
     """Show the claims of an argument map with their acceptance (in / out / undec).
 
     A structural reading of the annotated attacks between claims, not a legal verdict: "in"
-    means no annotated attack on the claim stands, under the chosen semantics.
+    means no annotated attack on the claim stands, under the chosen semantics. A scoped map is
+    labelled over the attacks inside the scope only (with --until, the debate as it stood then).
 
     \b
     Examples:
@@ -336,8 +337,10 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
     for claim, acceptance, label in rows:
         click.echo(f"{acceptance:<6} {claim:<48} {label}")
     counts = {k: sum(1 for _, a, _ in rows if a == k) for k in ("in", "out", "undec")}
-    click.echo(f"({semantics}: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided; "
-               f"{graph.number_of_edges()} relations)")
+    relations = [d["relation"] for _, _, d in graph.edges(data=True)]
+    none = "; no stable extension" if graph.graph.get("extensions") == [] else ""
+    click.echo(f"({semantics}: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided"
+               f"{none}; {relations.count('attacks')} attacks, {relations.count('supports')} supports)")
 
 
 @cli.command()
