@@ -28,6 +28,13 @@ def corpus_option(function: Callable) -> Callable:
     )(function)
 
 
+def data_option(verb: str) -> Callable:
+    """--data: use a built graph file instead of building the corpus in memory."""
+    return click.option("--data", type=click.Path(path_type=Path),
+                        help=f"{verb} a built graph file (.ttl, .nt, .nq, .trig, .jsonld) instead of "
+                        "the corpus.")
+
+
 def reports_errors(function: Callable) -> Callable:
     """Turn library errors into ``error: file:line: message`` lines and the right exit code."""
 
@@ -147,8 +154,7 @@ QUERY_FORMATS = ("table", "md", "json", "xml", "csv", "tsv", "turtle", "jsonld",
 @click.option("--engine", type=click.Choice(("oxigraph", "rdflib")), default="oxigraph",
               show_default=True, help="The local SPARQL engine.")
 @corpus_option
-@click.option("--data", type=click.Path(path_type=Path),
-              help="Query a built graph file (.ttl, .nt, .nq, .trig, .jsonld) instead of the corpus.")
+@data_option("Query")
 @click.option("--endpoint", metavar="URL", help="Send the query to a remote SPARQL endpoint.")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many rows.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Time limit in seconds.")
@@ -196,8 +202,7 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
 @click.option("--password", envvar="KG_PUSH_PASSWORD",
               help="Password (or set KG_PUSH_PASSWORD so it stays out of the shell history).")
 @corpus_option
-@click.option("--data", type=click.Path(path_type=Path),
-              help="Push a built graph file instead of the corpus.")
+@data_option("Push")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
               help="Seconds to wait for the store.")
 @reports_errors
@@ -224,8 +229,7 @@ def push(endpoint: str, graph_iri: str | None, user: str | None, password: str |
               help="Interface to listen on; keep 127.0.0.1 unless a reverse proxy is in front.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @corpus_option
-@click.option("--data", type=click.Path(path_type=Path),
-              help="Serve a built graph file instead of the corpus.")
+@data_option("Serve")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,
               help="Time limit per query, in seconds.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
@@ -296,13 +300,18 @@ def scope_options(function: Callable) -> Callable:
 SEMANTICS = ("grounded", "preferred", "stable")  # kept in step with kg.semantics.SEMANTICS (tested)
 
 
+def map_options(function: Callable) -> Callable:
+    """Where an argument map comes from, which claims it shows, and how they are labelled."""
+    semantics = click.option("--semantics", type=click.Choice(SEMANTICS), default="grounded",
+                             show_default=True, help="Dung's semantics over the attack relation: "
+                             "claims are labelled in / out / undec.")
+    for option in reversed((corpus_option, data_option("Read"), scope_options, semantics)):
+        function = option(function)
+    return function
+
+
 @cli.command(name="map")
-@corpus_option
-@click.option("--data", type=click.Path(path_type=Path),
-              help="Read a built graph file instead of the corpus.")
-@scope_options
-@click.option("--semantics", type=click.Choice(SEMANTICS), default="grounded", show_default=True,
-              help="Dung's semantics over the attack relation.")
+@map_options
 @click.option("-f", "--format", "fmt", type=click.Choice(("table", "json")), default="table",
               show_default=True)
 @reports_errors
@@ -348,12 +357,7 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
               help="aif, argdown, graphml, dot, svg, mermaid, jsonld or csv.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The file to write.")
-@corpus_option
-@click.option("--data", type=click.Path(path_type=Path),
-              help="Read a built graph file instead of the corpus.")
-@scope_options
-@click.option("--semantics", type=click.Choice(SEMANTICS), default="grounded", show_default=True,
-              help="Label claims in/out/undec under this semantics.")
+@map_options
 @reports_errors
 def export(fmt: str, output: Path, corpus_dir: Path, data: Path | None, event: str | None,
            actor: str | None, norm: str | None, since: str | None, until: str | None,
