@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 build: $(VENV)/.installed node_modules/.package-lock.json
 	$(BIN)/kg build
 
-test: $(VENV)/.installed-test node_modules/.package-lock.json
+test: $(VENV)/.installed-test node_modules/.package-lock.json tools/readers/node_modules/.package-lock.json
 	$(BIN)/ruff check kg tests
 	$(BIN)/python -m pytest
 
@@ -33,5 +33,9 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 
+# The Argdown CLI and Mermaid's parser, which tests/test_exporters.py reads exports with; as pinned.
+tools/readers/node_modules/.package-lock.json: tools/readers/package.json tools/readers/package-lock.json
+	npm ci --prefix tools/readers --ignore-scripts --no-audit --no-fund
+
 clean:
-	rm -rf $(VENV) build node_modules
+	rm -rf $(VENV) build node_modules tools/readers/node_modules

@@ -73,6 +73,8 @@ class ILK(DefinedNamespace):
     concerns: URIRef
     attacks: URIRef
     supports: URIRef
+    acceptance: URIRef
+    acceptanceSemantics: URIRef
     evidence: URIRef
     statedIn: URIRef
 

@@ -82,3 +82,11 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner):
         assert result.exit_code == 0
         assert "Example" in result.stdout, name
         assert f"kg {name}" in readme, f"README does not mention `kg {name}`"
+
+
+def test_export_help_names_every_registered_format(runner):
+    from kg.exporters import EXPORTERS
+
+    help_text = runner.invoke(cli, ["export", "--help"], catch_exceptions=False).stdout
+    for name in EXPORTERS:
+        assert name in help_text

@@ -53,7 +53,14 @@ def sorted_edges(graph: nx.DiGraph) -> list[tuple[str, str, str]]:
 
 
 def _load_all() -> None:
+    from . import aif as _aif  # noqa: F401 - registers itself
+    from . import argdown as _argdown  # noqa: F401 - registers itself
     from . import csv as _csv  # noqa: F401 - registers itself
+    from . import dot as _dot  # noqa: F401 - registers itself
+    from . import graphml as _graphml  # noqa: F401 - registers itself
+    from . import jsonld as _jsonld  # noqa: F401 - registers itself
+    from . import mermaid as _mermaid  # noqa: F401 - registers itself
+    from . import svg as _svg  # noqa: F401 - registers itself
 
 
 _load_all()

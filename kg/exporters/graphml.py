@@ -1,0 +1,55 @@
+"""GraphML: the map with every claim attribute as a data key, for Gephi, yEd, Cytoscape, networkx.
+
+GraphML values are scalars, so lists (the norms, events and parties of a claim) are joined with
+``"; "`` — labels of norms contain commas (``UNGA Res. 3314 (XXIX), Annex, Art. 2``), semicolons
+read as the separator. Attributes without a value (a claim voiced by no one) are left out rather
+than written as ``None``. Written with networkx's ElementTree writer, which escapes XML, in claim
+order, so the bytes do not depend on whether lxml happens to be installed.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import BinaryIO
+
+import networkx as nx
+
+from . import Exporter, register, sorted_edges, sorted_nodes
+from ._shared import clean_text
+
+LIST_SEPARATOR = "; "
+
+
+def _value(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(clean_text(str(item)) for item in value)
+    return clean_text(str(value))
+
+
+def flat_map(graph: nx.DiGraph) -> nx.DiGraph:
+    """A copy of ``graph`` whose attributes are all strings (lists joined, None left out)."""
+    flat = nx.DiGraph()
+    flat.graph.update({k: v for k, v in sorted(graph.graph.items())
+                       if isinstance(v, str)})
+    for node in sorted_nodes(graph):
+        data = graph.nodes[node]
+        values = {key: _value(data[key]) for key in sorted(data)}
+        flat.add_node(node, **{key: value for key, value in values.items() if value is not None})
+    for source, target, relation in sorted_edges(graph):
+        flat.add_edge(source, target, relation=relation)
+    return flat
+
+
+@register
+class GraphmlExporter(Exporter):
+    name = "graphml"
+    extension = ".graphml"
+    media_type = "application/graphml+xml"
+    description = "GraphML with every claim attribute as a data key (lists joined with '; ')"
+
+    def serialize(self, graph: nx.DiGraph, stream: BinaryIO) -> None:
+        buffer = io.BytesIO()
+        nx.write_graphml_xml(flat_map(graph), buffer, encoding="utf-8", prettyprint=True)
+        stream.write(buffer.getvalue())

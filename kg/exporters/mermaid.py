@@ -1,0 +1,58 @@
+"""Mermaid flowchart: the map as text that GitHub, GitLab and many wikis draw in a Markdown page.
+
+Node ids are opaque (``n1``, ``n2``, ... in claim order): a claim id could be a Mermaid keyword
+(``end``) or hold characters that end a node. Labels are double-quoted strings in which every
+character Mermaid treats specially is written as an entity code (``#35;`` for ``#``): double
+quotes would end the string; ``#...;`` starts an entity; ``<`` and ``&`` are HTML in Mermaid's
+labels; ``:`` and ``;`` take part in Mermaid's own pre-processing of ``style`` lines; a backtick
+starts a Markdown string. Line breaks become ``<br/>``. Supports are green arrows, attacks red
+dotted lines ending in a cross; claims are filled by acceptance.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+import networkx as nx
+
+from . import Exporter, register, sorted_edges, sorted_nodes
+from ._shared import ACCEPTANCE_FILL, RELATION_COLOUR, caption_lines, clean_text, legend, opaque_ids
+
+_SPECIAL = '"#&<>:;`\\'
+_ARROW = {"supports": "-->", "attacks": "-.-x"}
+
+
+def mermaid_text(text: str) -> str:
+    """``text`` safe inside a double-quoted Mermaid label, as decimal entity codes."""
+    return "".join(f"#{ord(char)};" if char in _SPECIAL else char for char in clean_text(text))
+
+
+@register
+class MermaidExporter(Exporter):
+    name = "mermaid"
+    extension = ".mmd"
+    media_type = "text/vnd.mermaid"
+    description = "Mermaid flowchart for Markdown pages; ids opaque, labels entity-escaped"
+
+    def serialize(self, graph: nx.DiGraph, stream: BinaryIO) -> None:
+        ids = opaque_ids(graph)
+        lines = [f"%% {' '.join(legend(graph).split())}",
+                 "%% Node ids are opaque (n1, n2, ... in claim-id order).",
+                 "flowchart BT"]
+        for node in sorted_nodes(graph):
+            caption = "<br/>".join(mermaid_text(line) for line in caption_lines(graph, node))
+            lines.append(f'  {ids[node]}["{caption}"]')
+        links: dict[str, list[str]] = {"supports": [], "attacks": []}
+        for index, (source, target, relation) in enumerate(sorted_edges(graph)):
+            lines.append(f"  {ids[source]} {_ARROW[relation]}|{relation}| {ids[target]}")
+            links[relation].append(str(index))
+        for relation, indices in links.items():
+            if indices:
+                colour = RELATION_COLOUR[relation]
+                lines.append(f"  linkStyle {','.join(indices)} stroke:{colour},color:{colour}")
+        for acceptance, fill in ACCEPTANCE_FILL.items():
+            members = [ids[n] for n in sorted_nodes(graph) if graph.nodes[n].get("acceptance") == acceptance]
+            if members:
+                lines.append(f"  classDef acceptance_{acceptance} fill:{fill},stroke:#555555")
+                lines.append(f"  class {','.join(members)} acceptance_{acceptance}")
+        stream.write(("\n".join(lines) + "\n").encode("utf-8"))
