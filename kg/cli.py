@@ -375,3 +375,58 @@ def export(fmt: str, output: Path, corpus_dir: Path, data: Path | None, event: s
     path = export_map(fmt, output, corpus_dir=corpus_dir, data=data, semantics=semantics,
                       scope=Scope.parse(event, actor, norm, since, until))
     click.echo(f"wrote {path}")
+
+
+def source_and_scope(function: Callable) -> Callable:
+    for option in reversed((corpus_option, data_option("Read"), scope_options)):
+        function = option(function)
+    return function
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("build/ilkg.html"), show_default=True, help="The HTML page to write.")
+@click.option("--focus", metavar="ID", help="Open the page centred on this claim, actor, norm or event id.")
+@source_and_scope
+@reports_errors
+def render(output: Path, focus: str | None, corpus_dir: Path, data: Path | None, event: str | None,
+           actor: str | None, norm: str | None, since: str | None, until: str | None) -> None:
+    """Write an interactive page of the graph for students (one file, works offline).
+
+    Actors, norms, events and claims, coloured by actor type and stance, with the quote and its
+    source on hover, and filters by actor, norm, event and date.
+
+    \b
+    Examples:
+      kg render
+      kg render -o build/boat-strikes.html --event us-boat-strikes --focus us-art51-boat-strikes
+    """
+    from .argument import Scope
+    from .pipeline import render_page
+
+    path = render_page(output, corpus_dir=corpus_dir, data=data, focus=focus,
+                       scope=Scope.parse(event, actor, norm, since, until))
+    click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("build/timeline.png"), show_default=True,
+              help="The figure to write: .png or .svg.")
+@source_and_scope
+@reports_errors
+def timeline(output: Path, corpus_dir: Path, data: Path | None, event: str | None, actor: str | None,
+             norm: str | None, since: str | None, until: str | None) -> None:
+    """Draw the claims over time, by claimant and stance, with the key events marked.
+
+    \b
+    Examples:
+      kg timeline -o build/timeline.png
+      kg timeline -o build/timeline.svg --since 2025-09 --until 2026-02
+    """
+    from .argument import Scope
+    from .pipeline import timeline_figure
+
+    path = timeline_figure(output, corpus_dir=corpus_dir, data=data,
+                           scope=Scope.parse(event, actor, norm, since, until))
+    click.echo(f"wrote {path}")

@@ -163,3 +163,23 @@ def export_map(fmt: str, output: Path | str, **options) -> Path:
     EXPORTERS[fmt]().serialize(graph, buffer)
     write_atomic(output, buffer.getvalue())
     return Path(output)
+
+
+def render_page(output: Path | str, *, corpus_dir: Path | str = DEFAULT_CORPUS,
+                data: Path | str | None = None, scope=None, focus: str | None = None) -> Path:
+    """Write the interactive graph page (pyvis, works offline) for the corpus or a built file."""
+    from .engines import open_engine
+    from .render import write_page
+
+    engine = open_engine("oxigraph", corpus_dir=corpus_dir, data=data)
+    return write_page(engine, output, scope=scope, focus=focus)
+
+
+def timeline_figure(output: Path | str, *, corpus_dir: Path | str = DEFAULT_CORPUS,
+                    data: Path | str | None = None, scope=None) -> Path:
+    """Write the timeline of claims (PNG or SVG by the output's extension)."""
+    from .engines import open_engine
+    from .timeline import write_timeline
+
+    engine = open_engine("oxigraph", corpus_dir=corpus_dir, data=data)
+    return write_timeline(engine, output, scope=scope)
