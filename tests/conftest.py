@@ -14,6 +14,20 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 SEEDS = REPO.parent / "shared" / "seeds"
 
+# Headless Debian chromium as root with no network: without the background-networking flags it
+# keeps trying to reach Google's services, which this machine refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--no-first-run",
+    "--no-default-browser-check",
+]
+
 # A real seed document for small corpora: the wire report of 3 January 2026.
 MINI_DOC = "sg-alarmed-2026-01-03"
 

@@ -23,19 +23,8 @@ import pytest
 from kg.endpoint import EndpointConfig
 from kg.pipeline import open_endpoint
 
-from .conftest import CORPUS
+from .conftest import CHROMIUM_ARGS, CORPUS
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-    "--no-first-run",
-    "--no-default-browser-check",
-]
 PAGE_SIZE = 50  # rows per page of Yasgui's table
 CLAIM_COUNT = "SELECT (COUNT(?claim) AS ?claims) WHERE { ?claim a <https://w3id.org/ilkg/ontology#Claim> }"
 ACTIVE = ".yasgui .tabPanel.active"

@@ -41,20 +41,9 @@ from kg.render import (
     write_page,
 )
 
-from .conftest import CORPUS, MINI_DOC
+from .conftest import CHROMIUM_ARGS, CORPUS, MINI_DOC
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-    "--no-first-run",
-    "--no-default-browser-check",
-]
 MARKUP = ("<img src=x onerror=alert(1)>", "<a href=x onmouseover=alert(2)>x</a>",
           "</script><script>alert(3)</script>")
 HOSTILE = " ".join(MARKUP)
