@@ -9,14 +9,25 @@ Every IRI is derived from an id the annotator chose, never from a counter or a b
 same input always gives the same graph and a scholar's saved query keeps working across builds.
 The provenance records the hash of each input file and the tool's version, and no wall-clock
 time, for the same reason.
+
+Triples are pyoxigraph terms, made per document on demand rather than held in one in-memory graph:
+a corpus of ten thousand documents is millions of triples, which rdflib would hold in gigabytes and
+add at a few microseconds each. The build streams documents to the serializer and to validation one
+at a time; ``graphs``/``union()``/``dataset()`` still give rdflib graphs for small corpora, tests and
+notebooks.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Literal as RdfLiteral
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -50,14 +61,121 @@ STANCE = {
     "affirms-norm": ILK.AffirmsNorm,
 }
 GRAPH_NAMES = ("ontology", "catalogues", "corpus", "provenance")
+ALL_PREFIXES = {**{prefix: str(ns) for prefix, ns in PREFIXES.items()},
+                "prov": str(PROV), "dcterms": str(DCTERMS), "skos": str(SKOS), "owl": str(OWL),
+                "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+
+# Vocabulary and catalogue IRIs recur in every claim: make each NamedNode once. (Claim and
+# evidence IRIs occur a few times only and are not cached, so the cache stays small.)
+term = functools.cache(ox.NamedNode)
+Triple = ox.Triple
+
+
+def text(value: str) -> ox.Literal:
+    return ox.Literal(value)
+
+
+def tagged(value: str, language: str) -> ox.Literal:
+    return ox.Literal(value, language=language)
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=term(XSD.integer))
+
+
+def boolean(value: bool) -> ox.Literal:
+    return ox.Literal("true" if value else "false", datatype=term(XSD.boolean))
+
+
+def date(value) -> ox.Literal:  # a kg.dates.PartialDate
+    return ox.Literal(value.text, datatype=term(value.datatype))
+
+
+@dataclass
+class DocumentUnit:
+    """One document's share of the graph: its corpus triples and its provenance triples.
+
+    It is also the unit of SHACL validation (see :mod:`kg.validation`): ``context`` holds the
+    type triples of what the document's claims point to (actors, norms, events, claims elsewhere).
+    """
+
+    id: str
+    corpus: list[ox.Triple]
+    provenance: list[ox.Triple]
+    context: list[ox.Triple]
 
 
 @dataclass
 class BuiltGraph:
-    """The named graphs of one build, and its union for validation and single-graph formats."""
+    """The graph of one build, made document by document when asked for.
 
-    graphs: dict[str, Graph]
+    ``ontology`` and ``catalogues`` are small and kept; the corpus and its provenance are made per
+    document by :meth:`units`, deterministically, as often as a consumer needs them.
+    """
+
+    corpus: Corpus
     build_iri: URIRef
+    ontology: list[ox.Triple]
+    catalogues: list[ox.Triple]
+    build_provenance: list[ox.Triple]
+    stance_labels: dict[str, str]
+    inputs_by_document: dict[str, list[InputFile]]
+    claims_by_document: dict[str, list[Claim]] = field(default_factory=dict)
+    types: dict[str, ox.NamedNode] = field(default_factory=dict)  # IRI -> class, for context
+
+    def units(self) -> Iterator[DocumentUnit]:
+        for document_id in sorted(self.corpus.documents):
+            yield self.unit(document_id)
+
+    def unit(self, document_id: str) -> DocumentUnit:
+        document = self.corpus.documents[document_id]
+        claims = self.claims_by_document.get(document_id, [])
+        content: list[ox.Triple] = []
+        _add_document(content, document)
+        for claim in claims:
+            _add_claim(content, claim, self.corpus, self.stance_labels)
+        provenance = _document_provenance(self, document, claims)
+        local = {t.subject for t in content}
+        context = []
+        for target in sorted({t.object for t in content if isinstance(t.object, ox.NamedNode)
+                              and t.object not in local}, key=str):
+            kind = self.types.get(target.value)
+            if kind is not None:
+                context.append(Triple(target, term(RDF.type), kind))
+        return DocumentUnit(document_id, content, provenance, context)
+
+    def quads(self, on_unit: Callable[[DocumentUnit], None] | None = None) -> Iterator[ox.Quad]:
+        """Every quad, graph by graph (ontology, catalogues, corpus, provenance), in a fixed order.
+
+        ``on_unit`` sees each document's unit as it is made (the build validates them meanwhile).
+        """
+        yield from _in_graph(self.ontology, "ontology")
+        yield from _in_graph(self.catalogues, "catalogues")
+        for unit in self.units():
+            if on_unit is not None:
+                on_unit(unit)
+            yield from _in_graph(unit.corpus, "corpus")
+        yield from _in_graph(self.build_provenance, "provenance")
+        for document_id in sorted(self.corpus.documents):
+            yield from _in_graph(_document_provenance(
+                self, self.corpus.documents[document_id], self.claims_by_document.get(document_id, [])),
+                "provenance")
+
+    def triples(self, on_unit: Callable[[DocumentUnit], None] | None = None) -> Iterator[ox.Triple]:
+        """The union of the named graphs (they share no triple, so nothing repeats)."""
+        for quad in self.quads(on_unit):
+            yield quad.triple
+
+    @functools.cached_property
+    def graphs(self) -> dict[str, Graph]:
+        """The named graphs as rdflib graphs: for small corpora, tests and notebooks."""
+        graphs = {name: Graph() for name in GRAPH_NAMES}
+        for graph in graphs.values():
+            bind_prefixes(graph)
+        for quad in self.quads():
+            graphs[quad.graph_name.value.rsplit("/", 1)[1]].add(
+                (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return graphs
 
     def union(self) -> Graph:
         union = Graph()
@@ -76,8 +194,47 @@ class BuiltGraph:
                 named.add(triple)
         return dataset
 
+    def store(self) -> ox.Store:
+        """The whole dataset in an in-memory Oxigraph store (what the query engine opens)."""
+        store = ox.Store()
+        store.bulk_extend(self.quads())
+        return store
+
     def __len__(self) -> int:
-        return sum(len(g) for g in self.graphs.values())
+        return sum(1 for _ in self.quads())
+
+
+def _in_graph(triples: Iterable[ox.Triple], name: str) -> Iterator[ox.Quad]:
+    graph = term(GRAPH[name])
+    for triple in triples:
+        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+_XSD_STRING = ox.NamedNode(str(XSD.string))
+
+
+def to_rdflib(value):
+    """A pyoxigraph term as the rdflib term of the same RDF value."""
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.BlankNode):
+        return BNode(value.value)
+    if value.language:
+        return RdfLiteral(value.value, lang=value.language)
+    if value.datatype == _XSD_STRING:  # rdflib keeps plain literals apart from xsd:string ones
+        return RdfLiteral(value.value)
+    return RdfLiteral(value.value, datatype=URIRef(value.datatype.value))
+
+
+def to_oxigraph(value):
+    """An rdflib term as a pyoxigraph term (for the parsed ontology)."""
+    if isinstance(value, URIRef):
+        return term(str(value))
+    if isinstance(value, BNode):
+        return ox.BlankNode(str(value))
+    if value.language:
+        return ox.Literal(str(value), language=value.language)
+    return ox.Literal(str(value), datatype=term(str(value.datatype or XSD.string)))
 
 
 def bind_prefixes(graph: Graph) -> None:
@@ -108,16 +265,25 @@ def load_ontology() -> Graph:
     return stable
 
 
-def build_graph(corpus: Corpus) -> BuiltGraph:
-    """The full graph of a checked corpus."""
+@functools.cache
+def _ontology_triples() -> tuple[tuple[ox.Triple, ...], dict[str, str]]:
+    """The ontology as sorted pyoxigraph triples, and the English stance labels (parsed once)."""
     ontology = load_ontology()
+    triples = sorted((Triple(*(to_oxigraph(t) for t in triple)) for triple in ontology), key=str)
+    labels = {key: _stance_label(ontology, iri, key) for key, iri in STANCE.items()}
+    return tuple(triples), labels
+
+
+def build_graph(corpus: Corpus) -> BuiltGraph:
+    """The graph of a checked corpus (the corpus part is made per document when iterated)."""
+    ontology, stance_labels = _ontology_triples()
     inputs = [*corpus.inputs, *_ontology_inputs()]
     digest = hashlib.sha256(__version__.encode())
     for item in sorted(inputs, key=lambda f: f.path):
         digest.update(f"{item.path}\t{item.sha256}\n".encode())
     build = BUILD[digest.hexdigest()[:16]]
 
-    catalogues = Graph()
+    catalogues: list[ox.Triple] = []
     for actor in sorted(corpus.actors.values(), key=lambda a: a.id):
         _add_actor(catalogues, actor)
     for norm in sorted(corpus.norms.values(), key=lambda n: n.id):
@@ -125,20 +291,29 @@ def build_graph(corpus: Corpus) -> BuiltGraph:
     for event in sorted(corpus.events.values(), key=lambda e: e.id):
         _add_event(catalogues, event)
 
-    stance_labels = {key: _stance_label(ontology, iri, key) for key, iri in STANCE.items()}
-    content = Graph()
-    for document in sorted(corpus.documents.values(), key=lambda d: d.id):
-        _add_document(content, document)
+    claims_by_document: dict[str, list[Claim]] = defaultdict(list)
     for claim in sorted(corpus.claims.values(), key=lambda c: c.id):
-        _add_claim(content, claim, corpus, stance_labels)
+        claims_by_document[claim.document].append(claim)
+    types = {t.subject.value: t.object for t in catalogues if t.predicate == term(RDF.type)}
+    types.update((str(claim_iri(c)), term(ILK.Claim)) for c in corpus.claims)
+    types.update((str(DOC[d]), term(ILK.Document)) for d in corpus.documents)
 
-    provenance = Graph()
-    _add_provenance(provenance, build, inputs, corpus)
-    graphs = {"ontology": ontology, "catalogues": catalogues, "corpus": content,
-              "provenance": provenance}
-    for graph in graphs.values():
-        bind_prefixes(graph)
-    return BuiltGraph(graphs, build)
+    # Each document's own files (text, metadata, annotations) are recorded with the document, so
+    # that a changed document changes its own unit only (see kg.validation's cache).
+    owner = {}
+    for document in corpus.documents.values():
+        owner[document.path] = owner[document.path.rsplit(".", 1)[0] + ".yaml"] = document.id
+    for claim in corpus.claims.values():
+        owner[claim.annotation] = claim.document
+    inputs_by_document: dict[str, list[InputFile]] = defaultdict(list)
+    shared = []
+    for item in sorted(inputs, key=lambda f: f.path):
+        if item.path in owner:
+            inputs_by_document[owner[item.path]].append(item)
+        else:
+            shared.append(item)
+    return BuiltGraph(corpus, build, list(ontology), catalogues, _build_provenance(build, shared),
+                      stance_labels, dict(inputs_by_document), dict(claims_by_document), types)
 
 
 def _ontology_inputs() -> list[InputFile]:
@@ -147,101 +322,109 @@ def _ontology_inputs() -> list[InputFile]:
             for name in ("ilkg.ttl", "shapes.ttl")]
 
 
-def _labels(graph: Graph, subject: URIRef, labels: dict[str, str]) -> None:
-    for lang, text in sorted(labels.items()):
-        graph.add((subject, RDFS.label, Literal(text, lang=lang)))
+def _add(out: list[ox.Triple], subject, predicate, obj) -> None:
+    out.append(Triple(subject, predicate, obj))
 
 
-def _aliases(graph: Graph, subject: URIRef, aliases: tuple[str, ...]) -> None:
+def _labels(out: list[ox.Triple], subject: ox.NamedNode, labels: dict[str, str]) -> None:
+    for lang, label in sorted(labels.items()):
+        _add(out, subject, term(RDFS.label), tagged(label, lang))
+
+
+def _aliases(out: list[ox.Triple], subject: ox.NamedNode, aliases: tuple[str, ...]) -> None:
     for alias in aliases:
-        graph.add((subject, SKOS.altLabel, Literal(alias)))
+        _add(out, subject, term(SKOS.altLabel), text(alias))
 
 
-def _add_actor(graph: Graph, actor: Actor) -> None:
-    iri = actor_iri(actor.id)
-    graph.add((iri, RDF.type, ACTOR_CLASS[actor.type]))
-    _labels(graph, iri, actor.labels)
-    _aliases(graph, iri, actor.aliases)
+def _actor(actor_id: str) -> ox.NamedNode:
+    return term(ACTOR[actor_id])
+
+
+def _add_actor(out: list[ox.Triple], actor: Actor) -> None:
+    iri = _actor(actor.id)
+    _add(out, iri, term(RDF.type), term(ACTOR_CLASS[actor.type]))
+    _labels(out, iri, actor.labels)
+    _aliases(out, iri, actor.aliases)
     if actor.wikidata:
-        graph.add((iri, OWL.sameAs, WD[actor.wikidata]))
+        _add(out, iri, term(OWL.sameAs), term(WD[actor.wikidata]))
     if actor.organ_of:
-        graph.add((iri, ILK.organOf, actor_iri(actor.organ_of)))
+        _add(out, iri, term(ILK.organOf), _actor(actor.organ_of))
     if actor.acts_for:
-        graph.add((iri, ILK.actsFor, actor_iri(actor.acts_for)))
+        _add(out, iri, term(ILK.actsFor), _actor(actor.acts_for))
     if actor.role:
-        graph.add((iri, ILK.role, Literal(actor.role)))
+        _add(out, iri, term(ILK.role), text(actor.role))
 
 
-def _add_norm(graph: Graph, norm: Norm) -> None:
-    iri = NORM[norm.id]
-    graph.add((iri, RDF.type, NORM_CLASS[norm.type]))
-    _labels(graph, iri, norm.labels)
-    graph.add((iri, SKOS.notation, Literal(norm.notation)))
-    _aliases(graph, iri, norm.aliases)
+def _add_norm(out: list[ox.Triple], norm: Norm) -> None:
+    iri = term(NORM[norm.id])
+    _add(out, iri, term(RDF.type), term(NORM_CLASS[norm.type]))
+    _labels(out, iri, norm.labels)
+    _add(out, iri, term(SKOS.notation), text(norm.notation))
+    _aliases(out, iri, norm.aliases)
     if norm.definition:
-        graph.add((iri, SKOS.definition, Literal(norm.definition, lang="en")))
+        _add(out, iri, term(SKOS.definition), tagged(norm.definition, "en"))
     for parent in norm.part_of:
-        graph.add((iri, ELI.is_part_of, NORM[parent]))
+        _add(out, iri, term(ELI.is_part_of), term(NORM[parent]))
     for provision in norm.codified_in:
-        graph.add((iri, ILK.codifiedIn, NORM[provision]))
+        _add(out, iri, term(ILK.codifiedIn), term(NORM[provision]))
     for related in norm.related:
-        graph.add((iri, SKOS.related, NORM[related]))
+        _add(out, iri, term(SKOS.related), term(NORM[related]))
     if norm.adopted:
-        graph.add((iri, ELI.date_document, norm.adopted.literal()))
+        _add(out, iri, term(ELI.date_document), date(norm.adopted))
     if norm.text:
-        graph.add((iri, ILK.officialText, URIRef(norm.text)))
+        _add(out, iri, term(ILK.officialText), ox.NamedNode(norm.text))
     if norm.wikidata:
-        graph.add((iri, OWL.sameAs, WD[norm.wikidata]))
+        _add(out, iri, term(OWL.sameAs), term(WD[norm.wikidata]))
 
 
-def _add_event(graph: Graph, event: Event) -> None:
-    iri = EVENT[event.id]
-    graph.add((iri, RDF.type, ILK.Event))
-    _labels(graph, iri, event.labels)
-    _aliases(graph, iri, event.aliases)
-    graph.add((iri, ILK.startDate, event.start.literal()))
+def _add_event(out: list[ox.Triple], event: Event) -> None:
+    iri = term(EVENT[event.id])
+    _add(out, iri, term(RDF.type), term(ILK.Event))
+    _labels(out, iri, event.labels)
+    _aliases(out, iri, event.aliases)
+    _add(out, iri, term(ILK.startDate), date(event.start))
     if event.end:
-        graph.add((iri, ILK.endDate, event.end.literal()))
+        _add(out, iri, term(ILK.endDate), date(event.end))
     for actor in event.perpetrators:
-        graph.add((iri, ILK.perpetrator, actor_iri(actor)))
+        _add(out, iri, term(ILK.perpetrator), _actor(actor))
     for actor in event.affected:
-        graph.add((iri, ILK.affects, actor_iri(actor)))
+        _add(out, iri, term(ILK.affects), _actor(actor))
     if event.part_of:
-        graph.add((iri, ILK.partOfEvent, EVENT[event.part_of]))
+        _add(out, iri, term(ILK.partOfEvent), term(EVENT[event.part_of]))
     if event.description:
-        graph.add((iri, DCTERMS.description, Literal(event.description, lang="en")))
+        _add(out, iri, term(DCTERMS.description), tagged(event.description, "en"))
 
 
-def _add_document(graph: Graph, document: Document) -> None:
-    iri = DOC[document.id]
-    graph.add((iri, RDF.type, ILK.Document))
-    graph.add((iri, DCTERMS.title, Literal(document.title)))
-    graph.add((iri, DCTERMS.date, document.date.literal()))
-    graph.add((iri, DCTERMS.language, Literal(document.language)))
-    graph.add((iri, ILK.sha256, Literal(document.sha256)))
+def _add_document(out: list[ox.Triple], document: Document) -> None:
+    iri = term(DOC[document.id])
+    _add(out, iri, term(RDF.type), term(ILK.Document))
+    _add(out, iri, term(DCTERMS.title), text(document.title))
+    _add(out, iri, term(DCTERMS.date), date(document.date))
+    _add(out, iri, term(DCTERMS.language), text(document.language))
+    _add(out, iri, term(ILK.sha256), text(document.sha256))
     # Offsets and lengths are xsd:integer (checked >= 0 by the shapes), not the narrower
     # xsd:nonNegativeInteger: Oxigraph stores every integer subtype as xsd:integer, and the same
     # answer must come back from every engine and store.
-    graph.add((iri, ILK.textLength, Literal(len(document.text), datatype=XSD.integer)))
-    graph.add((iri, ILK.sourceFile, Literal(document.path)))
+    _add(out, iri, term(ILK.textLength), integer(len(document.text)))
+    _add(out, iri, term(ILK.sourceFile), text(document.path))
     if document.outlet:
-        graph.add((iri, DCTERMS.publisher, actor_iri(document.outlet)))
+        _add(out, iri, term(DCTERMS.publisher), _actor(document.outlet))
     if document.author:
-        graph.add((iri, DCTERMS.creator, actor_iri(document.author)))
+        _add(out, iri, term(DCTERMS.creator), _actor(document.author))
     if document.genre:
-        graph.add((iri, ILK.genre, Literal(document.genre)))
+        _add(out, iri, term(ILK.genre), text(document.genre))
     if document.truncated is not None:
-        graph.add((iri, ILK.truncated, Literal(document.truncated)))
+        _add(out, iri, term(ILK.truncated), boolean(document.truncated))
     for note in document.notes:
-        graph.add((iri, SKOS.note, Literal(note, lang="en")))
+        _add(out, iri, term(SKOS.note), tagged(note, "en"))
     for number, piece in enumerate(document.pieces, start=1):
-        part = DOC[f"{document.id}/piece-{number}"]
-        graph.add((part, RDF.type, ILK.DocumentPiece))
-        graph.add((part, DCTERMS.isPartOf, iri))
-        graph.add((part, DCTERMS.title, Literal(piece.title)))
-        graph.add((part, DCTERMS.date, piece.date.literal()))
-        graph.add((part, ILK.startOffset, Literal(piece.start, datatype=XSD.integer)))
-        graph.add((part, ILK.endOffset, Literal(piece.end, datatype=XSD.integer)))
+        part = ox.NamedNode(f"{DOC}{document.id}/piece-{number}")
+        _add(out, part, term(RDF.type), term(ILK.DocumentPiece))
+        _add(out, part, term(DCTERMS.isPartOf), iri)
+        _add(out, part, term(DCTERMS.title), text(piece.title))
+        _add(out, part, term(DCTERMS.date), date(piece.date))
+        _add(out, part, term(ILK.startOffset), integer(piece.start))
+        _add(out, part, term(ILK.endOffset), integer(piece.end))
 
 
 def _stance_label(ontology: Graph, iri: URIRef, key: str) -> str:
@@ -261,66 +444,89 @@ def claim_label(claim: Claim, corpus: Corpus, stance_label: str) -> str:
     return " — ".join(parts)
 
 
-def _add_claim(graph: Graph, claim: Claim, corpus: Corpus, stance_labels: dict[str, str]) -> None:
-    iri = claim_iri(claim.id)
-    graph.add((iri, RDF.type, ILK.Claim))
-    graph.add((iri, RDFS.label, Literal(claim_label(claim, corpus, stance_labels[claim.stance]))))
-    graph.add((iri, ILK.claimant, actor_iri(claim.claimant)))
-    graph.add((iri, ILK.stance, STANCE[claim.stance]))
-    graph.add((iri, DCTERMS.date, claim.date.literal()))
-    graph.add((iri, ILK.statedIn, DOC[claim.document]))
+def _add_claim(out: list[ox.Triple], claim: Claim, corpus: Corpus, stance_labels: dict[str, str]) -> None:
+    """The claim's own triples first, then each piece of evidence (so Turtle groups subjects)."""
+    iri = ox.NamedNode(f"{CLAIM}{claim.id}")
+    source = term(DOC[claim.document])
+    _add(out, iri, term(RDF.type), term(ILK.Claim))
+    _add(out, iri, term(RDFS.label), text(claim_label(claim, corpus, stance_labels[claim.stance])))
+    _add(out, iri, term(ILK.claimant), _actor(claim.claimant))
+    _add(out, iri, term(ILK.stance), term(STANCE[claim.stance]))
+    _add(out, iri, term(DCTERMS.date), date(claim.date))
+    _add(out, iri, term(ILK.statedIn), source)
     if claim.voiced_by:
-        graph.add((iri, ILK.voicedBy, actor_iri(claim.voiced_by)))
+        _add(out, iri, term(ILK.voicedBy), _actor(claim.voiced_by))
     for actor in claim.reported_by:
-        graph.add((iri, ILK.reportedBy, actor_iri(actor)))
+        _add(out, iri, term(ILK.reportedBy), _actor(actor))
     for actor in claim.against:
-        graph.add((iri, ILK.against, actor_iri(actor)))
+        _add(out, iri, term(ILK.against), _actor(actor))
     for norm in claim.invokes:
-        graph.add((iri, ILK.invokes, NORM[norm]))
+        _add(out, iri, term(ILK.invokes), term(NORM[norm]))
     for event in claim.concerns:
-        graph.add((iri, ILK.concerns, EVENT[event]))
+        _add(out, iri, term(ILK.concerns), term(EVENT[event]))
     for other in claim.attacks:
-        graph.add((iri, ILK.attacks, claim_iri(other)))
+        _add(out, iri, term(ILK.attacks), ox.NamedNode(f"{CLAIM}{other}"))
     for other in claim.supports:
-        graph.add((iri, ILK.supports, claim_iri(other)))
+        _add(out, iri, term(ILK.supports), ox.NamedNode(f"{CLAIM}{other}"))
     if claim.note:
-        graph.add((iri, RDFS.comment, Literal(claim.note, lang="en")))
-    for number, span in enumerate(claim.evidence, start=1):
-        evidence = URIRef(f"{iri}/evidence/{number}")
-        quote = URIRef(f"{evidence}/quote")
-        position = URIRef(f"{evidence}/position")
-        graph.add((iri, ILK.evidence, evidence))
-        graph.add((evidence, RDF.type, OA.SpecificResource))
-        graph.add((evidence, OA.hasSource, DOC[claim.document]))
-        graph.add((evidence, OA.hasSelector, quote))
-        graph.add((evidence, OA.hasSelector, position))
-        graph.add((quote, RDF.type, OA.TextQuoteSelector))
-        graph.add((quote, OA.exact, Literal(span.exact)))
-        graph.add((quote, OA.prefix, Literal(span.prefix)))
-        graph.add((quote, OA.suffix, Literal(span.suffix)))
-        graph.add((position, RDF.type, OA.TextPositionSelector))
-        graph.add((position, OA.start, Literal(span.start, datatype=XSD.integer)))
-        graph.add((position, OA.end, Literal(span.end, datatype=XSD.integer)))
+        _add(out, iri, term(RDFS.comment), tagged(claim.note, "en"))
+    spans = [(ox.NamedNode(f"{iri.value}/evidence/{number}"), span)
+             for number, span in enumerate(claim.evidence, start=1)]
+    for evidence, _ in spans:
+        _add(out, iri, term(ILK.evidence), evidence)
+    for evidence, span in spans:
+        quote = ox.NamedNode(f"{evidence.value}/quote")
+        position = ox.NamedNode(f"{evidence.value}/position")
+        _add(out, evidence, term(RDF.type), term(OA.SpecificResource))
+        _add(out, evidence, term(OA.hasSource), source)
+        _add(out, evidence, term(OA.hasSelector), quote)
+        _add(out, evidence, term(OA.hasSelector), position)
+        _add(out, quote, term(RDF.type), term(OA.TextQuoteSelector))
+        _add(out, quote, term(OA.exact), text(span.exact))
+        _add(out, quote, term(OA.prefix), text(span.prefix))
+        _add(out, quote, term(OA.suffix), text(span.suffix))
+        _add(out, position, term(RDF.type), term(OA.TextPositionSelector))
+        _add(out, position, term(OA.start), integer(span.start))
+        _add(out, position, term(OA.end), integer(span.end))
 
 
-def _add_provenance(graph: Graph, build: URIRef, inputs, corpus: Corpus) -> None:
-    graph.add((build, RDF.type, PROV.Activity))
-    graph.add((build, RDFS.label, Literal("kg build")))
-    graph.add((build, PROV.wasAssociatedWith, SOFTWARE))
-    graph.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
-    graph.add((SOFTWARE, RDFS.label, Literal("kg")))
-    graph.add((SOFTWARE, DCTERMS.hasVersion, Literal(__version__)))
-    entities = {}
+def _build_provenance(build: URIRef, inputs: list[InputFile]) -> list[ox.Triple]:
+    """The build activity, the software, and the input files no document owns (catalogues, ...)."""
+    out: list[ox.Triple] = []
+    activity, software = term(build), term(SOFTWARE)
+    _add(out, activity, term(RDF.type), term(PROV.Activity))
+    _add(out, activity, term(RDFS.label), text("kg build"))
+    _add(out, activity, term(PROV.wasAssociatedWith), software)
+    _add(out, software, term(RDF.type), term(PROV.SoftwareAgent))
+    _add(out, software, term(RDFS.label), text("kg"))
+    _add(out, software, term(DCTERMS.hasVersion), text(__version__))
     for item in sorted(inputs, key=lambda f: f.path):
-        entity = URIRef(f"{build}/input/{item.path}")
-        entities[item.path] = entity
-        graph.add((build, PROV.used, entity))
-        graph.add((entity, RDF.type, PROV.Entity))
-        graph.add((entity, ILK.path, Literal(item.path)))
-        graph.add((entity, ILK.sha256, Literal(item.sha256)))
-    for document in sorted(corpus.documents.values(), key=lambda d: d.id):
-        graph.add((DOC[document.id], PROV.wasGeneratedBy, build))
-        graph.add((DOC[document.id], PROV.wasDerivedFrom, entities[document.path]))
-    for claim in sorted(corpus.claims.values(), key=lambda c: c.id):
-        graph.add((claim_iri(claim.id), PROV.wasGeneratedBy, build))
-        graph.add((claim_iri(claim.id), PROV.wasDerivedFrom, entities[claim.annotation]))
+        _add_input(out, build, item)
+    return out
+
+
+def _entity(build: URIRef, path: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{build}/input/{path}")
+
+
+def _add_input(out: list[ox.Triple], build: URIRef, item: InputFile) -> None:
+    entity = _entity(build, item.path)
+    _add(out, term(build), term(PROV.used), entity)
+    _add(out, entity, term(RDF.type), term(PROV.Entity))
+    _add(out, entity, term(ILK.path), text(item.path))
+    _add(out, entity, term(ILK.sha256), text(item.sha256))
+
+
+def _document_provenance(built: BuiltGraph, document: Document, claims: list[Claim]) -> list[ox.Triple]:
+    """The files a document was read from, and which of them each of its claims came from."""
+    out: list[ox.Triple] = []
+    build = built.build_iri
+    for item in built.inputs_by_document.get(document.id, ()):
+        _add_input(out, build, item)
+    _add(out, term(DOC[document.id]), term(PROV.wasGeneratedBy), term(build))
+    _add(out, term(DOC[document.id]), term(PROV.wasDerivedFrom), _entity(build, document.path))
+    for claim in claims:
+        iri = ox.NamedNode(f"{CLAIM}{claim.id}")
+        _add(out, iri, term(PROV.wasGeneratedBy), term(build))
+        _add(out, iri, term(PROV.wasDerivedFrom), _entity(build, claim.annotation))
+    return out

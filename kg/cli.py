@@ -64,18 +64,54 @@ def cli() -> None:
     """
 
 
+def quiet_option(function: Callable) -> Callable:
+    return click.option("-q", "--quiet", is_flag=True,
+                        help="No progress bar (none is drawn either when stderr is not a terminal).",
+                        )(function)
+
+
+def jobs_option(function: Callable) -> Callable:
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                        help="Worker processes for SHACL validation [default: one per CPU].")(function)
+
+
+def progress_for(quiet: bool) -> Any:
+    """A progress bar on stderr when a person is watching; silence otherwise."""
+    from .progress import SILENT
+
+    if quiet or not sys.stderr.isatty():
+        return SILENT
+    from .cli_progress import TerminalProgress
+
+    return TerminalProgress()
+
+
+def shacl_summary(report: Any) -> str:
+    if report.cached:
+        return (f"SHACL: conforms ({report.checked} checked, {report.cached} unchanged since the last build "
+                "into this folder)")
+    return "SHACL: conforms"
+
+
 @cli.command()
 @corpus_option
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Where to write the graph [default: build/ilkg.<ext>].")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="turtle",
               show_default=True, help="RDF serialisation; trig and nquads keep the named graphs.")
+@click.option("--no-cache", is_flag=True,
+              help="Validate every document afresh instead of reusing the verdicts kept in "
+              ".kg-cache/ beside the output for documents that did not change.")
+@jobs_option
+@quiet_option
 @reports_errors
-def build(corpus_dir: Path, output: Path | None, fmt: str) -> None:
+def build(corpus_dir: Path, output: Path | None, fmt: str, no_cache: bool, jobs: int | None,
+          quiet: bool) -> None:
     """Build the graph from the corpus, validate it, and write it atomically.
 
     Nothing is written unless the corpus and the graph are valid; a previous output is then left
-    as it was.
+    as it was. Documents are validated with SHACL one by one, in parallel, and a document whose
+    graph did not change since the last build into the same folder is not validated again.
 
     \b
     Examples:
@@ -84,15 +120,18 @@ def build(corpus_dir: Path, output: Path | None, fmt: str) -> None:
     """
     from .pipeline import build as run_build
 
-    report = run_build(corpus_dir, output, fmt)
+    report = run_build(corpus_dir, output, fmt, cache=not no_cache, jobs=jobs,
+                       progress=progress_for(quiet))
     click.echo(f"wrote {report.output} ({report.triples} triples, {report.format})")
-    click.echo(f"{report.stats.summary()}; SHACL: conforms")
+    click.echo(f"{report.stats.summary()}; {shacl_summary(report)}")
 
 
 @cli.command()
 @corpus_option
+@jobs_option
+@quiet_option
 @reports_errors
-def validate(corpus_dir: Path) -> None:
+def validate(corpus_dir: Path, jobs: int | None, quiet: bool) -> None:
     """Check the corpus and the graph it builds, writing nothing.
 
     Exit status: 0 valid, 1 the corpus does not conform, 2 the check could not run.
@@ -103,7 +142,7 @@ def validate(corpus_dir: Path) -> None:
     """
     from .pipeline import validate as run_validate
 
-    report = run_validate(corpus_dir)
+    report = run_validate(corpus_dir, jobs=jobs, progress=progress_for(quiet))
     click.echo(f"valid: {report.stats.summary()}; {report.triples} triples; SHACL: conforms")
 
 

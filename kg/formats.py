@@ -1,97 +1,95 @@
 """The RDF serialisations ``kg build --format`` can write, one class each behind a registry.
 
-Each format knows its name, file extension and how to turn a :class:`~kg.builder.BuiltGraph` into
-bytes. Output must be byte-identical for the same input, so line-based formats are sorted and
-dataset formats keep the named graphs apart.
+Each format knows its name, file extension and media type, and streams a
+:class:`~kg.builder.BuiltGraph` to a binary file with pyoxigraph's serializers, document by
+document, so that writing a graph of millions of triples needs no more memory than one document.
+The builder yields triples in a fixed order (ontology, catalogues, then documents and claims by id),
+so the same input gives the same bytes. Dataset formats (TriG, N-Quads) keep the named graphs
+apart; the others carry their union.
 """
 
 from __future__ import annotations
 
 import io
-import json
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable
+from typing import BinaryIO, ClassVar
 
-from rdflib.plugins.serializers.trig import TrigSerializer
+import pyoxigraph as ox
 
-from .builder import BuiltGraph
+from .builder import ALL_PREFIXES, BuiltGraph, DocumentUnit
 
 
 class RdfFormat:
-    """One serialisation; subclasses set the class attributes and may override ``serialize``."""
+    """One serialisation; subclasses set the class attributes."""
 
     name: ClassVar[str]
     extension: ClassVar[str]
-    rdflib_format: ClassVar[str]
     media_type: ClassVar[str]
+    oxigraph_format: ClassVar[ox.RdfFormat]
+    rdflib_format: ClassVar[str]  # the name rdflib parses it by (tests, kg.remote)
     dataset: ClassVar[bool] = False  # write named graphs (TriG, N-Quads) or their union
-    sort_lines: ClassVar[bool] = False
+    prefixes: ClassVar[bool] = True
 
-    def serialize(self, built: BuiltGraph) -> bytes:
-        graph = built.dataset() if self.dataset else built.union()
-        data = graph.serialize(format=self.rdflib_format, encoding="utf-8")
-        if self.sort_lines:
-            lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
-            data = ("\n".join(lines) + "\n").encode("utf-8")
-        return data
-
-
-class Turtle(RdfFormat):
-    name, extension, rdflib_format, media_type = "turtle", ".ttl", "turtle", "text/turtle"
-
-
-class NTriples(RdfFormat):
-    name, extension, rdflib_format, media_type = "nt", ".nt", "nt", "application/n-triples"
-    sort_lines = True
-
-
-class NQuads(RdfFormat):
-    name, extension, rdflib_format, media_type = "nquads", ".nq", "nquads", "application/n-quads"
-    dataset = True
-    sort_lines = True
-
-
-class JsonLd(RdfFormat):
-    """Expanded JSON-LD with nodes sorted by @id and value arrays sorted.
-
-    rdflib emits nodes in the store's iteration order, which varies between interpreter runs;
-    JSON-LD value arrays are unordered (except under ``@list``, kept as it is), so sorting them
-    changes nothing but makes the bytes stable.
-    """
-
-    name, extension, rdflib_format, media_type = "jsonld", ".jsonld", "json-ld", "application/ld+json"
-
-    def serialize(self, built: BuiltGraph) -> bytes:
-        nodes = json.loads(super().serialize(built))
-        return (json.dumps(_sorted_json(nodes), ensure_ascii=False, indent=2, sort_keys=True)
-                + "\n").encode("utf-8")
-
-
-def _sorted_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: [_sorted_json(i) for i in item] if key == "@list" else _sorted_json(item)
-                for key, item in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-class _SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG serializer with the named graphs in IRI order (the store yields a set)."""
-
-    def __init__(self, store: Any):
-        super().__init__(store)
-        self.contexts.sort(key=lambda graph: str(graph.identifier))
-
-
-class TriG(RdfFormat):
-    name, extension, rdflib_format, media_type = "trig", ".trig", "trig", "application/trig"
-    dataset = True
+    def write(self, built: BuiltGraph, stream: BinaryIO,
+              on_unit: Callable[[DocumentUnit], None] | None = None) -> int:
+        """Stream the graph to ``stream``; return the number of triples (or quads) written."""
+        items = built.quads(on_unit) if self.dataset else built.triples(on_unit)
+        counted = _Counter(items)
+        ox.serialize(counted, stream, self.oxigraph_format,
+                     prefixes=ALL_PREFIXES if self.prefixes else None)
+        return counted.count
 
     def serialize(self, built: BuiltGraph) -> bytes:
         buffer = io.BytesIO()
-        _SortedTrigSerializer(built.dataset()).serialize(buffer, encoding="utf-8")
+        self.write(built, buffer)
         return buffer.getvalue()
+
+
+class _Counter:
+    """Counts what passes through on its way to the serializer."""
+
+    def __init__(self, items: Iterable):
+        self.items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> _Counter:
+        return self
+
+    def __next__(self):
+        item = next(self.items)
+        self.count += 1
+        return item
+
+
+class Turtle(RdfFormat):
+    name, extension, media_type = "turtle", ".ttl", "text/turtle"
+    oxigraph_format, rdflib_format = ox.RdfFormat.TURTLE, "turtle"
+
+
+class NTriples(RdfFormat):
+    name, extension, media_type = "nt", ".nt", "application/n-triples"
+    oxigraph_format, rdflib_format = ox.RdfFormat.N_TRIPLES, "nt"
+    prefixes = False
+
+
+class NQuads(RdfFormat):
+    name, extension, media_type = "nquads", ".nq", "application/n-quads"
+    oxigraph_format, rdflib_format = ox.RdfFormat.N_QUADS, "nquads"
+    dataset = True
+    prefixes = False
+
+
+class JsonLd(RdfFormat):
+    """JSON-LD with the prefixes as its context (streamed: each subject's node follows the last)."""
+
+    name, extension, media_type = "jsonld", ".jsonld", "application/ld+json"
+    oxigraph_format, rdflib_format = ox.RdfFormat.JSON_LD, "json-ld"
+
+
+class TriG(RdfFormat):
+    name, extension, media_type = "trig", ".trig", "application/trig"
+    oxigraph_format, rdflib_format = ox.RdfFormat.TRIG, "trig"
+    dataset = True
 
 
 FORMATS: dict[str, RdfFormat] = {f.name: f() for f in (Turtle, NTriples, JsonLd, TriG, NQuads)}

@@ -46,8 +46,9 @@ class YamlSyntaxError(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with located containers, strict keys and YAML 1.2-style booleans."""
+class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
+    """SafeLoader (libyaml's parser where available: 10x faster on large corpora) with located
+    containers, strict keys and YAML 1.2-style booleans."""
 
 
 # Drop YAML 1.1's yes/no/on/off booleans; keep true/false.

@@ -10,13 +10,20 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import OutputError
 
 
-def write_atomic(path: Path | str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step; leave no temporary file behind on failure."""
+@contextlib.contextmanager
+def atomic_output(path: Path | str) -> Iterator[BinaryIO]:
+    """A binary stream that replaces ``path`` when the block ends without an exception.
+
+    A build streams millions of triples into it; until the rename, the previous output is
+    untouched, and on any failure (or Ctrl-C) the temporary file is removed.
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -26,7 +33,7 @@ def write_atomic(path: Path | str, data: bytes) -> None:
         raise OutputError(f"cannot write {target}: {exc.strerror}") from exc
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
@@ -37,3 +44,9 @@ def write_atomic(path: Path | str, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {target}: {exc.strerror}") from exc
         raise
+
+
+def write_atomic(path: Path | str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step; leave no temporary file behind on failure."""
+    with atomic_output(path) as stream:
+        stream.write(data)
