@@ -22,8 +22,9 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
@@ -71,6 +72,19 @@ term = functools.cache(ox.NamedNode)
 Triple = ox.Triple
 
 
+def _maker(namespace: str) -> Callable[[str], ox.NamedNode]:
+    """IRIs of one namespace from ids, each made once (rdflib's Namespace checks every IRI anew)."""
+    base = str(namespace)
+    return functools.cache(lambda local: ox.NamedNode(base + local))
+
+
+actor_node, norm_node, event_node, doc_node = (_maker(ns) for ns in (ACTOR, NORM, EVENT, DOC))
+_CLAIM_BASE = str(CLAIM)
+_TYPE = term(RDF.type)
+_XSD_INTEGER = term(XSD.integer)
+_DATE_TYPES = {10: term(XSD.date), 7: term(XSD.gYearMonth), 4: term(XSD.gYear)}
+
+
 def text(value: str) -> ox.Literal:
     return ox.Literal(value)
 
@@ -80,7 +94,7 @@ def tagged(value: str, language: str) -> ox.Literal:
 
 
 def integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=term(XSD.integer))
+    return ox.Literal(str(value), datatype=_XSD_INTEGER)
 
 
 def boolean(value: bool) -> ox.Literal:
@@ -88,7 +102,7 @@ def boolean(value: bool) -> ox.Literal:
 
 
 def date(value) -> ox.Literal:  # a kg.dates.PartialDate
-    return ox.Literal(value.text, datatype=term(value.datatype))
+    return ox.Literal(value.text, datatype=_DATE_TYPES[len(value.text)])
 
 
 @dataclass
@@ -135,36 +149,40 @@ class BuiltGraph:
         for claim in claims:
             _add_claim(content, claim, self.corpus, self.stance_labels)
         provenance = _document_provenance(self, document, claims)
-        local = {t.subject for t in content}
-        context = []
-        for target in sorted({t.object for t in content if isinstance(t.object, ox.NamedNode)
-                              and t.object not in local}, key=str):
-            kind = self.types.get(target.value)
-            if kind is not None:
-                context.append(Triple(target, term(RDF.type), kind))
+        types = self.types
+        local = {t.subject.value for t in content}
+        targets = {t.object.value for t in content if t.object.value in types} - local
+        context = [Triple(ox.NamedNode(target), _TYPE, types[target]) for target in sorted(targets)]
         return DocumentUnit(document_id, content, provenance, context)
 
-    def quads(self, on_unit: Callable[[DocumentUnit], None] | None = None) -> Iterator[ox.Quad]:
-        """Every quad, graph by graph (ontology, catalogues, corpus, provenance), in a fixed order.
+    def parts(self, on_unit: Callable[[DocumentUnit], None] | None = None
+              ) -> Iterator[tuple[str, list[ox.Triple]]]:
+        """(graph name, triples) in a fixed order: ontology, catalogues, corpus, provenance.
 
         ``on_unit`` sees each document's unit as it is made (the build validates them meanwhile).
         """
-        yield from _in_graph(self.ontology, "ontology")
-        yield from _in_graph(self.catalogues, "catalogues")
+        yield "ontology", self.ontology
+        yield "catalogues", self.catalogues
         for unit in self.units():
             if on_unit is not None:
                 on_unit(unit)
-            yield from _in_graph(unit.corpus, "corpus")
-        yield from _in_graph(self.build_provenance, "provenance")
+            yield "corpus", unit.corpus
+        yield "provenance", self.build_provenance
         for document_id in sorted(self.corpus.documents):
-            yield from _in_graph(_document_provenance(
-                self, self.corpus.documents[document_id], self.claims_by_document.get(document_id, [])),
-                "provenance")
+            yield "provenance", _document_provenance(
+                self, self.corpus.documents[document_id], self.claims_by_document.get(document_id, []))
+
+    def quads(self, on_unit: Callable[[DocumentUnit], None] | None = None) -> Iterator[ox.Quad]:
+        """Every quad, graph by graph, in the order of :meth:`parts`."""
+        for name, part in self.parts(on_unit):
+            graph = term(GRAPH[name])
+            for triple in part:
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
     def triples(self, on_unit: Callable[[DocumentUnit], None] | None = None) -> Iterator[ox.Triple]:
         """The union of the named graphs (they share no triple, so nothing repeats)."""
-        for quad in self.quads(on_unit):
-            yield quad.triple
+        for _, part in self.parts(on_unit):
+            yield from part
 
     @functools.cached_property
     def graphs(self) -> dict[str, Graph]:
@@ -202,12 +220,6 @@ class BuiltGraph:
 
     def __len__(self) -> int:
         return sum(1 for _ in self.quads())
-
-
-def _in_graph(triples: Iterable[ox.Triple], name: str) -> Iterator[ox.Quad]:
-    graph = term(GRAPH[name])
-    for triple in triples:
-        yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
 
 _XSD_STRING = ox.NamedNode(str(XSD.string))
@@ -396,8 +408,8 @@ def _add_event(out: list[ox.Triple], event: Event) -> None:
 
 
 def _add_document(out: list[ox.Triple], document: Document) -> None:
-    iri = term(DOC[document.id])
-    _add(out, iri, term(RDF.type), term(ILK.Document))
+    iri = doc_node(document.id)
+    _add(out, iri, _TYPE, term(ILK.Document))
     _add(out, iri, term(DCTERMS.title), text(document.title))
     _add(out, iri, term(DCTERMS.date), date(document.date))
     _add(out, iri, term(DCTERMS.language), text(document.language))
@@ -408,9 +420,9 @@ def _add_document(out: list[ox.Triple], document: Document) -> None:
     _add(out, iri, term(ILK.textLength), integer(len(document.text)))
     _add(out, iri, term(ILK.sourceFile), text(document.path))
     if document.outlet:
-        _add(out, iri, term(DCTERMS.publisher), _actor(document.outlet))
+        _add(out, iri, term(DCTERMS.publisher), actor_node(document.outlet))
     if document.author:
-        _add(out, iri, term(DCTERMS.creator), _actor(document.author))
+        _add(out, iri, term(DCTERMS.creator), actor_node(document.author))
     if document.genre:
         _add(out, iri, term(ILK.genre), text(document.genre))
     if document.truncated is not None:
@@ -418,8 +430,8 @@ def _add_document(out: list[ox.Triple], document: Document) -> None:
     for note in document.notes:
         _add(out, iri, term(SKOS.note), tagged(note, "en"))
     for number, piece in enumerate(document.pieces, start=1):
-        part = ox.NamedNode(f"{DOC}{document.id}/piece-{number}")
-        _add(out, part, term(RDF.type), term(ILK.DocumentPiece))
+        part = ox.NamedNode(f"{iri.value}/piece-{number}")
+        _add(out, part, _TYPE, term(ILK.DocumentPiece))
         _add(out, part, term(DCTERMS.isPartOf), iri)
         _add(out, part, term(DCTERMS.title), text(piece.title))
         _add(out, part, term(DCTERMS.date), date(piece.date))
@@ -444,50 +456,66 @@ def claim_label(claim: Claim, corpus: Corpus, stance_label: str) -> str:
     return " — ".join(parts)
 
 
+class _C:
+    """The claim vocabulary as pyoxigraph terms, made once: building claims is the hot loop."""
+
+    Claim, label, claimant, stance = term(ILK.Claim), term(RDFS.label), term(ILK.claimant), term(ILK.stance)
+    date, stated_in, voiced_by = term(DCTERMS.date), term(ILK.statedIn), term(ILK.voicedBy)
+    reported_by, against, invokes = term(ILK.reportedBy), term(ILK.against), term(ILK.invokes)
+    concerns, attacks, supports = term(ILK.concerns), term(ILK.attacks), term(ILK.supports)
+    comment, evidence = term(RDFS.comment), term(ILK.evidence)
+    SpecificResource, source, selector = term(OA.SpecificResource), term(OA.hasSource), term(OA.hasSelector)
+    TextQuoteSelector, exact = term(OA.TextQuoteSelector), term(OA.exact)
+    prefix, suffix = term(OA.prefix), term(OA.suffix)
+    TextPositionSelector, start, end = term(OA.TextPositionSelector), term(OA.start), term(OA.end)
+    stances: ClassVar[dict[str, ox.NamedNode]] = {key: term(iri) for key, iri in STANCE.items()}
+
+
 def _add_claim(out: list[ox.Triple], claim: Claim, corpus: Corpus, stance_labels: dict[str, str]) -> None:
     """The claim's own triples first, then each piece of evidence (so Turtle groups subjects)."""
-    iri = ox.NamedNode(f"{CLAIM}{claim.id}")
-    source = term(DOC[claim.document])
-    _add(out, iri, term(RDF.type), term(ILK.Claim))
-    _add(out, iri, term(RDFS.label), text(claim_label(claim, corpus, stance_labels[claim.stance])))
-    _add(out, iri, term(ILK.claimant), _actor(claim.claimant))
-    _add(out, iri, term(ILK.stance), term(STANCE[claim.stance]))
-    _add(out, iri, term(DCTERMS.date), date(claim.date))
-    _add(out, iri, term(ILK.statedIn), source)
+    add, c = out.append, _C
+    iri = ox.NamedNode(_CLAIM_BASE + claim.id)
+    source = doc_node(claim.document)
+    add(Triple(iri, _TYPE, c.Claim))
+    add(Triple(iri, c.label, text(claim_label(claim, corpus, stance_labels[claim.stance]))))
+    add(Triple(iri, c.claimant, actor_node(claim.claimant)))
+    add(Triple(iri, c.stance, c.stances[claim.stance]))
+    add(Triple(iri, c.date, date(claim.date)))
+    add(Triple(iri, c.stated_in, source))
     if claim.voiced_by:
-        _add(out, iri, term(ILK.voicedBy), _actor(claim.voiced_by))
+        add(Triple(iri, c.voiced_by, actor_node(claim.voiced_by)))
     for actor in claim.reported_by:
-        _add(out, iri, term(ILK.reportedBy), _actor(actor))
+        add(Triple(iri, c.reported_by, actor_node(actor)))
     for actor in claim.against:
-        _add(out, iri, term(ILK.against), _actor(actor))
+        add(Triple(iri, c.against, actor_node(actor)))
     for norm in claim.invokes:
-        _add(out, iri, term(ILK.invokes), term(NORM[norm]))
+        add(Triple(iri, c.invokes, norm_node(norm)))
     for event in claim.concerns:
-        _add(out, iri, term(ILK.concerns), term(EVENT[event]))
+        add(Triple(iri, c.concerns, event_node(event)))
     for other in claim.attacks:
-        _add(out, iri, term(ILK.attacks), ox.NamedNode(f"{CLAIM}{other}"))
+        add(Triple(iri, c.attacks, ox.NamedNode(_CLAIM_BASE + other)))
     for other in claim.supports:
-        _add(out, iri, term(ILK.supports), ox.NamedNode(f"{CLAIM}{other}"))
+        add(Triple(iri, c.supports, ox.NamedNode(_CLAIM_BASE + other)))
     if claim.note:
-        _add(out, iri, term(RDFS.comment), tagged(claim.note, "en"))
-    spans = [(ox.NamedNode(f"{iri.value}/evidence/{number}"), span)
-             for number, span in enumerate(claim.evidence, start=1)]
-    for evidence, _ in spans:
-        _add(out, iri, term(ILK.evidence), evidence)
-    for evidence, span in spans:
-        quote = ox.NamedNode(f"{evidence.value}/quote")
-        position = ox.NamedNode(f"{evidence.value}/position")
-        _add(out, evidence, term(RDF.type), term(OA.SpecificResource))
-        _add(out, evidence, term(OA.hasSource), source)
-        _add(out, evidence, term(OA.hasSelector), quote)
-        _add(out, evidence, term(OA.hasSelector), position)
-        _add(out, quote, term(RDF.type), term(OA.TextQuoteSelector))
-        _add(out, quote, term(OA.exact), text(span.exact))
-        _add(out, quote, term(OA.prefix), text(span.prefix))
-        _add(out, quote, term(OA.suffix), text(span.suffix))
-        _add(out, position, term(RDF.type), term(OA.TextPositionSelector))
-        _add(out, position, term(OA.start), integer(span.start))
-        _add(out, position, term(OA.end), integer(span.end))
+        add(Triple(iri, c.comment, tagged(claim.note, "en")))
+    base = iri.value
+    evidence = [ox.NamedNode(f"{base}/evidence/{number}") for number in range(1, len(claim.evidence) + 1)]
+    for node in evidence:
+        add(Triple(iri, c.evidence, node))
+    for node, span in zip(evidence, claim.evidence, strict=True):
+        quote = ox.NamedNode(node.value + "/quote")
+        position = ox.NamedNode(node.value + "/position")
+        add(Triple(node, _TYPE, c.SpecificResource))
+        add(Triple(node, c.source, source))
+        add(Triple(node, c.selector, quote))
+        add(Triple(node, c.selector, position))
+        add(Triple(quote, _TYPE, c.TextQuoteSelector))
+        add(Triple(quote, c.exact, text(span.exact)))
+        add(Triple(quote, c.prefix, text(span.prefix)))
+        add(Triple(quote, c.suffix, text(span.suffix)))
+        add(Triple(position, _TYPE, c.TextPositionSelector))
+        add(Triple(position, c.start, integer(span.start)))
+        add(Triple(position, c.end, integer(span.end)))
 
 
 def _build_provenance(build: URIRef, inputs: list[InputFile]) -> list[ox.Triple]:
@@ -521,12 +549,14 @@ def _document_provenance(built: BuiltGraph, document: Document, claims: list[Cla
     """The files a document was read from, and which of them each of its claims came from."""
     out: list[ox.Triple] = []
     build = built.build_iri
+    activity, generated, derived = term(build), term(PROV.wasGeneratedBy), term(PROV.wasDerivedFrom)
     for item in built.inputs_by_document.get(document.id, ()):
         _add_input(out, build, item)
-    _add(out, term(DOC[document.id]), term(PROV.wasGeneratedBy), term(build))
-    _add(out, term(DOC[document.id]), term(PROV.wasDerivedFrom), _entity(build, document.path))
+    iri = doc_node(document.id)
+    out.append(Triple(iri, generated, activity))
+    out.append(Triple(iri, derived, _entity(build, document.path)))
     for claim in claims:
-        iri = ox.NamedNode(f"{CLAIM}{claim.id}")
-        _add(out, iri, term(PROV.wasGeneratedBy), term(build))
-        _add(out, iri, term(PROV.wasDerivedFrom), _entity(build, claim.annotation))
+        iri = ox.NamedNode(_CLAIM_BASE + claim.id)
+        out.append(Triple(iri, generated, activity))
+        out.append(Triple(iri, derived, _entity(build, claim.annotation)))
     return out

@@ -10,6 +10,9 @@ the normalised form.
 
 from __future__ import annotations
 
+import re
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -27,6 +30,20 @@ _FOLD = {
 # Invisible characters dropped altogether (zero-width space/joiners, soft hyphen, BOM).
 _DROP = frozenset("\u200b\u200c\u200d\u00ad\ufeff")
 
+_SPACES = "".join(ch for ch, to in _FOLD.items() if to == " ") + " "
+# Folds that keep offsets (one character for one): applied to the whole text before it is cut.
+_ONE_TO_ONE = tuple((ch, to) for ch, to in _FOLD.items() if len(to) == 1 and to != " ")
+_S, _D = re.escape(_SPACES), re.escape("".join(sorted(_DROP)))
+# A plain space is ordinary unless another space or an invisible character follows it (then it
+# starts a white-space run to collapse). A white-space run ends on a space, so invisible
+# characters after it are dropped on their own, as they would be one by one.
+_SEGMENTS = re.compile(
+    rf"(?P<plain>(?:[^{_S}{_D}\u2026]+| (?![{_S}{_D}]))+)"
+    rf"|(?P<space>[{_S}](?:[{_S}{_D}]*[{_S}])?)"
+    rf"|(?P<drop>[{_D}]+)"
+    rf"|(?P<ellipsis>\u2026)"
+)
+
 # How many characters of context the TextQuoteSelector keeps on each side. Long enough to tell
 # apart the repeated pull-quotes of an NGO press release, short enough to stay readable.
 CONTEXT_CHARS = 32
@@ -43,32 +60,93 @@ class Span:
     suffix: str  # up to CONTEXT_CHARS characters after ``end``
 
 
+class _Offsets:
+    """Original offsets of normalised characters, computed from the runs they came from.
+
+    Storing one offset per character would cost tens of bytes a character in Python; a corpus
+    of thousands of documents is loaded with one such map alive at a time, but each stays cheap.
+    """
+
+    def __init__(self, runs: _Runs, end: bool):
+        self.runs = runs
+        self.end = end
+
+    def __len__(self) -> int:
+        return self.runs.length
+
+    def __getitem__(self, index: int) -> int:
+        runs = self.runs
+        if index < 0:
+            index += runs.length
+        if not 0 <= index < runs.length:
+            raise IndexError(index)
+        run = bisect_right(runs.at, index) - 1
+        if runs.linear[run]:
+            return runs.source[run] + (index - runs.at[run]) + self.end
+        return runs.last[run] if self.end else runs.source[run]
+
+
+class _Runs:
+    """Runs of the normalised text: where each begins, where it came from, and how it maps."""
+
+    def __init__(self) -> None:
+        self.at = array("l")  # index in the normalised text where the run begins
+        self.source = array("l")  # original offset of its first character
+        self.last = array("l")  # original end offset (for a collapsed space or an ellipsis)
+        self.linear = array("b")  # 1: one original character per normalised one
+        self.length = 0
+
+    def add(self, size: int, source: int, last: int, linear: bool) -> None:
+        self.at.append(self.length)
+        self.source.append(source)
+        self.last.append(last)
+        self.linear.append(linear)
+        self.length += size
+
+
 @dataclass(frozen=True)
 class Normalised:
     """A normalised string with, for each of its characters, the original span it came from."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    runs: _Runs
+
+    @property
+    def starts(self) -> _Offsets:
+        return _Offsets(self.runs, end=False)
+
+    @property
+    def ends(self) -> _Offsets:
+        return _Offsets(self.runs, end=True)
 
 
 def normalise(text: str) -> Normalised:
-    """Fold quotes, dashes and spaces and collapse white space, remembering original offsets."""
+    """Fold quotes, dashes and spaces and collapse white space, remembering original offsets.
+
+    The text is cut by a regular expression into runs of ordinary characters (translated in one
+    call), runs of white space (one space covering the run), invisible characters (dropped) and
+    ellipses, so that long documents cost a few Python steps per line rather than per character;
+    the result is the same as folding character by character.
+    """
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _DROP:
-            continue
-        folded = _FOLD.get(ch, ch)
-        for piece in folded:
-            if piece == " " and out and out[-1] == " ":
-                ends[-1] = i + 1  # the collapsed run extends the one space we kept
-                continue
-            out.append(piece)
-            starts.append(i)
-            ends.append(i + 1)
-    return Normalised("".join(out), tuple(starts), tuple(ends))
+    runs = _Runs()
+    folded = text
+    for char, to in _ONE_TO_ONE:  # str.replace scans at C speed; translate is slow on non-ASCII
+        if char in folded:
+            folded = folded.replace(char, to)
+    for match in _SEGMENTS.finditer(folded):
+        i, j = match.span()
+        kind = match.lastgroup
+        if kind == "plain":
+            out.append(match.group())
+            runs.add(j - i, i, j, True)
+        elif kind == "space":
+            out.append(" ")
+            runs.add(1, i, j, False)
+        elif kind == "ellipsis":
+            out.append("...")
+            runs.add(3, i, j, False)
+    return Normalised("".join(out), runs)
 
 
 def fold(text: str) -> str:
@@ -100,12 +178,31 @@ def find_quote(
     at = norm.text.find(needle)
     while at != -1:
         last = at + len(needle) - 1
-        before = norm.text[:at].rstrip()
-        after = norm.text[last + 1 :].lstrip()
-        if before.endswith(want_prefix) and after.startswith(want_suffix):
+        if _ends_with(norm.text, at, want_prefix) and _starts_with(norm.text, last + 1, want_suffix):
             spans.append(_span(text, norm.starts[at], norm.ends[last]))
         at = norm.text.find(needle, at + 1)
     return spans
+
+
+# The hints are compared in place, skipping white space, rather than by slicing the text before
+# and after each occurrence: a short quote that occurs everywhere in a long document would copy the
+# whole document once per occurrence.
+def _ends_with(text: str, end: int, hint: str) -> bool:
+    """``text[:end].rstrip().endswith(hint)``, without copying ``text[:end]``."""
+    if not hint:
+        return True
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return text.endswith(hint, 0, end)
+
+
+def _starts_with(text: str, start: int, hint: str) -> bool:
+    """``text[start:].lstrip().startswith(hint)``, without copying ``text[start:]``."""
+    if not hint:
+        return True
+    while start < len(text) and text[start].isspace():
+        start += 1
+    return text.startswith(hint, start)
 
 
 def _span(text: str, start: int, end: int) -> Span:
