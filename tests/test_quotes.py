@@ -93,3 +93,44 @@ def test_seed_texts_with_curly_quotes_dashes_and_no_break_spaces(name, typed):
 def test_line_of_counts_from_one():
     assert line_of("a\nb\nc", 0) == 1
     assert line_of("a\nb\nc", 4) == 3
+
+
+def _fold_one_by_one(text: str) -> tuple[str, list[int], list[int]]:
+    """The normalisation as its docstring defines it, one character at a time (the oracle)."""
+    from kg.quotes import _DROP, _FOLD
+
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _DROP:
+            continue
+        for piece in _FOLD.get(ch, ch):
+            if piece == " " and out and out[-1] == " ":
+                ends[-1] = i + 1
+                continue
+            out.append(piece)
+            starts.append(i)
+            ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
+def test_normalise_by_runs_equals_folding_one_character_at_a_time():
+    """normalise() cuts the text into runs for speed; it must agree with the plain definition on
+    every mix of the characters it folds, drops and collapses."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kg.quotes import _DROP, _FOLD
+
+    alphabet = st.sampled_from(sorted({*_FOLD, *_DROP, "a", "b", " ", ".", "\n"}))
+
+    @settings(max_examples=3000, deadline=None, derandomize=True)
+    @given(st.lists(alphabet, max_size=16).map("".join))
+    def agrees(text: str) -> None:
+        norm = normalise(text)
+        size = len(norm.text)
+        assert (norm.text, [norm.starts[i] for i in range(size)],
+                [norm.ends[i] for i in range(size)]) == _fold_one_by_one(text)
+
+    agrees()
