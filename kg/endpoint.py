@@ -2,10 +2,44 @@
 
 ``/sparql`` answers GET and POST (form-encoded or ``application/sparql-query``) with content
 negotiation over the W3C result formats, so Yasgui, SPARQLWrapper, Jena and curl all work.
-Queries are checked before they run (:mod:`kg.query_check`: no updates, LOAD, SERVICE or FROM),
-run in worker processes with a hard time limit and a row cap (:mod:`kg.query_workers`), and no
-request ever leaves the machine. ``/`` is the editor: Yasgui, served from the npm package
-installed by the set-up, preloaded with the saved queries.
+``/`` is the editor: Yasgui, served from the npm package installed by the set-up, preloaded with
+the saved queries.
+
+Safety. Every query runs in a worker process (:mod:`kg.query_workers`) that first checks it
+(:mod:`kg.query_check`: no updates, ``LOAD``, ``SERVICE`` or ``FROM``) and only then hands it to
+Oxigraph, so no request ever leaves the machine; the worker is killed at the time limit and caps
+its own memory. The HTTP side bounds everything a client controls: the request body
+(``max_body``, 413), the query text (``max_query``, 400), the request line and headers (the
+standard library's 65,536-byte line limit, 414 / 431), the number of open connections
+(``max_connections``, 503) and how long a silent client may hold one (``client_timeout``).
+Updates are also refused by media type (``application/sparql-update``) and by parameter
+(``update=``), before any parsing. CORS headers are sent only with ``cors=True``.
+
+Errors. There is no standard SPARQL error document: Oxigraph and Fuseki answer ``text/plain``
+with the message, QLever a JSON object whose ``exception`` member holds the message and whose
+``status`` is ``"ERROR"``. We do both, by content negotiation:
+
+* when the client's most preferred media type is ``application/json``, the body is
+  ``application/json``::
+
+      {"status": "ERROR", "kind": "timeout", "exception": "the query exceeded the time limit ..."}
+
+* otherwise it is ``text/plain; charset=utf-8``: the message and a newline.
+
+A client that asks for a results format (``application/sparql-results+json`` first, as Yasgui and
+SPARQLWrapper do) gets the text: neither shape is a results document, and Yasgui shows an error
+body as it comes, where a syntax error's caret line reads well as text and not as a JSON string.
+A program that wants to branch on errors asks for ``application/json`` first (results still come
+in the W3C formats: ``application/json`` means SPARQL JSON results, or JSON-LD for a graph).
+
+``kind`` is a stable code a program can branch on; the HTTP status says the same in broader
+terms: ``bad-request``, ``syntax``, ``query-too-long`` and ``too-many-rows`` (400), ``refused``
+(403), ``not-found`` (404), ``method-not-allowed`` (405), ``not-acceptable`` (406),
+``length-required`` (411), ``too-large`` (413), ``uri-too-long`` (414),
+``unsupported-media-type`` (415), ``headers-too-large`` (431), ``internal`` (500),
+``not-implemented`` (501), ``timeout``, ``memory``, ``busy`` and ``too-many-connections`` (503).
+Messages are written for people and never carry a traceback, a file path or a Python class
+name; with ``log`` set, the server logs the details of internal failures instead.
 
 The server is the standard library's threading HTTP server: the work is in the query workers,
 and the stdlib keeps the dependency list short and auditable.
@@ -15,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import threading
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -24,7 +59,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import QueryError, QueryLimitError, QueryRefused
-from .query_check import check_query
+from .query_workers import PoolBusy, QueryMemoryError, QueryTimeout, WorkerFailed
 from .results import GRAPH_FORMATS, SELECT_FORMATS, serialize
 
 # Media types we answer with, by what clients put in Accept.
@@ -32,9 +67,23 @@ SELECT_BY_MEDIA = {media: name for name, (_, media) in SELECT_FORMATS.items()}
 SELECT_BY_MEDIA.update({"application/json": "json", "text/xml": "xml", "application/xml": "xml"})
 GRAPH_BY_MEDIA = {media: name for name, (_, media) in GRAPH_FORMATS.items()}
 GRAPH_BY_MEDIA.update({"application/x-turtle": "turtle", "application/json": "jsonld"})
+FORMAT_NAMES = frozenset(SELECT_BY_MEDIA.values()) | frozenset(GRAPH_BY_MEDIA.values())
+
 
 WEB_FILES = {"editor.js": "text/javascript", "editor.css": "text/css"}
 YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
+ALLOW = "GET, HEAD, POST, OPTIONS"
+
+# What the standard library's parser rejects on its own (send_error), as kind and a better message.
+_PROTOCOL_ERRORS = {
+    HTTPStatus.BAD_REQUEST: ("bad-request", "malformed HTTP request"),
+    HTTPStatus.REQUEST_URI_TOO_LONG: ("uri-too-long", "the request line is over 65,536 bytes; send "
+                                      "long queries with POST (application/sparql-query)"),
+    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: ("headers-too-large", "too many or too long headers"),
+    HTTPStatus.NOT_IMPLEMENTED: ("not-implemented", f"unsupported method; this server answers {ALLOW}"),
+    HTTPStatus.HTTP_VERSION_NOT_SUPPORTED: ("bad-request", "unsupported HTTP version; use HTTP/1.1"),
+    HTTPStatus.REQUEST_TIMEOUT: ("bad-request", "the request was not sent in time"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,19 +91,49 @@ class EndpointConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     timeout: float = 30.0  # seconds per query
-    max_rows: int = 10_000  # rows per result
+    max_rows: int = 10_000  # rows (or triples) per result
     workers: int = 2
     max_body: int = 1_000_000  # bytes of a request body
     max_query: int = 100_000  # characters of a query
     cors: bool = False
     yasgui_dir: Path | None = None
+    query_memory_mb: int | None = 1024  # memory a worker may add while answering; None: no cap
+    queue_wait: float | None = None  # seconds a request may wait for a free worker; None: timeout + 15
+    max_connections: int = 64  # open connections; more are answered 503 at once
+    client_timeout: float = 30.0  # seconds a connection may stay silent (also for a slow body)
+
+    @property
+    def wait(self) -> float:
+        """How long a query may wait for a worker: by default long enough for a busy worker to hit
+        the time limit and be replaced, so a burst of slow queries delays others but never fails them."""
+        return self.queue_wait if self.queue_wait is not None else self.timeout + 15.0
 
 
 class HttpError(Exception):
-    def __init__(self, status: HTTPStatus, message: str):
+    def __init__(self, status: HTTPStatus, kind: str, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status = status
+        self.kind = kind
         self.message = message
+        self.headers = headers or {}
+
+
+def _ranked(accept: str) -> list[str]:
+    """The media types of an Accept header, most preferred first (ties in the order given)."""
+    offers = []
+    for position, part in enumerate(accept.split(",")):
+        media, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            offers.append((-quality, position, media.strip().lower()))
+    return [media for _, _, media in sorted(offers)]
 
 
 def negotiate(accept: str, form: str, explicit: str | None) -> str:
@@ -64,26 +143,29 @@ def negotiate(accept: str, form: str, explicit: str | None) -> str:
     if explicit:
         if explicit in names:
             return explicit
-        raise HttpError(HTTPStatus.NOT_ACCEPTABLE, f"unknown format '{explicit}'; use one of "
+        raise HttpError(HTTPStatus.NOT_ACCEPTABLE, "not-acceptable",
+                        f"format '{explicit}' does not fit a {form} query; use one of "
                         f"{', '.join(sorted(names))}")
-    offers = []
-    for position, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        offers.append((-quality, position, media.strip().lower()))
-    for _, _, media in sorted(offers):
+    for media in _ranked(accept):
         if media in table:
             return table[media]
         if media in ("*/*", "application/*", "text/*", ""):
             break
     return "json" if form in ("SELECT", "ASK") else "turtle"
+
+
+def wants_json(accept: str) -> bool:
+    """True when the client's most preferred media type is application/json (see the module docstring)."""
+    ranked = _ranked(accept)
+    return bool(ranked) and ranked[0] == "application/json"
+
+
+def error_body(kind: str, message: str, as_json: bool) -> tuple[bytes, str]:
+    """(body, media type) of an error, in the shape the module docstring documents."""
+    if as_json:
+        data = {"status": "ERROR", "kind": kind, "exception": message}
+        return json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n", "application/json"
+    return (message.rstrip() + "\n").encode("utf-8"), "text/plain; charset=utf-8"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -93,6 +175,10 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
 
     # -- plumbing ----------------------------------------------------------------------------
+    def setup(self) -> None:
+        self.timeout = self.server.config.client_timeout  # read by StreamRequestHandler.setup
+        super().setup()
+
     def log_message(self, format: str, *args) -> None:
         """Quiet by default: the library never prints; ``kg serve --verbose`` may log."""
         if self.server.log is not None:
@@ -108,40 +194,51 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Access-Control-Allow-Origin", "*")
         for key, value in (extra or {}).items():
             self.send_header(key, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _error(self, status: HTTPStatus, message: str) -> None:
-        self._send(status, (message.rstrip() + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+    def _error(self, status: HTTPStatus, kind: str, message: str, extra: dict | None = None) -> None:
+        headers = getattr(self, "headers", None)
+        accept = headers.get("Accept", "") if headers is not None else ""
+        body, media = error_body(kind, message, wants_json(accept))
+        self._send(status, body, media, extra)
 
-    def _body(self) -> bytes:
-        length = self.headers.get("Content-Length")
-        if length is None:
-            if self.headers.get("Transfer-Encoding"):
-                raise HttpError(HTTPStatus.LENGTH_REQUIRED, "send a Content-Length")
-            return b""
-        try:
-            size = int(length)
-        except ValueError:
-            raise HttpError(HTTPStatus.BAD_REQUEST, "bad Content-Length") from None
-        if size > self.server.config.max_body:
-            raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                            f"request body over {self.server.config.max_body} bytes")
-        return self.rfile.read(size)
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Protocol errors found by the standard library, in our error shape (never its HTML page)."""
+        status = HTTPStatus(code)
+        kind, text = _PROTOCOL_ERRORS.get(status, ("bad-request", status.phrase.lower()))
+        self.close_connection = True
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # a request line we could not read: answer with a status line
+        self._error(status, kind, text)
 
     def handle_one_request(self) -> None:
         """Any unexpected failure is a bare 500: no traceback or internals reach the client."""
         try:
             super().handle_one_request()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True  # the client went away; nobody to answer
         except Exception:
             self.close_connection = True
-            with contextlib.suppress(OSError):
-                self._error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error; the query was not answered")
-            if self.server.log is not None:
-                import traceback
+            self._internal_error()
 
-                self.server.log(traceback.format_exc())
+    def _internal_error(self, detail: str | None = None) -> None:
+        with contextlib.suppress(OSError):
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal",
+                        "internal error; the query was not answered")
+        if self.server.log is not None:
+            import traceback
+
+            self.server.log(detail or traceback.format_exc())
+
+    def _drop_unread_body(self) -> None:
+        """A body we will not read would be taken for the next request: close the connection."""
+        if self.headers.get("Content-Length", "0").strip() not in ("", "0") or \
+                self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
 
     # -- routes ------------------------------------------------------------------------------
     def do_HEAD(self) -> None:
@@ -149,6 +246,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
+        self._drop_unread_body()
         try:
             if url.path == "/sparql":
                 params = parse_qs(url.query, keep_blank_values=True)
@@ -164,90 +262,147 @@ class _Handler(BaseHTTPRequestHandler):
             elif url.path.startswith("/static/yasgui/") and url.path[15:] in YASGUI_FILES:
                 name = url.path[15:]
                 if self.server.config.yasgui_dir is None:
-                    raise HttpError(HTTPStatus.NOT_FOUND, "Yasgui is not installed; run the set-up "
-                                    "(npm ci) to serve the editor")
+                    raise HttpError(HTTPStatus.NOT_FOUND, "not-found", "Yasgui is not installed; run "
+                                    "the set-up (npm ci) to serve the editor")
                 self._static(self.server.config.yasgui_dir / name, YASGUI_FILES[name])
             else:
-                raise HttpError(HTTPStatus.NOT_FOUND, "not found; the SPARQL endpoint is /sparql")
+                raise HttpError(HTTPStatus.NOT_FOUND, "not-found",
+                                "not found; the SPARQL endpoint is /sparql")
         except HttpError as exc:
-            self._error(exc.status, exc.message)
+            self._error(exc.status, exc.kind, exc.message, exc.headers)
 
     def do_POST(self) -> None:
         url = urlsplit(self.path)
         try:
             if url.path != "/sparql":
-                raise HttpError(HTTPStatus.NOT_FOUND, "not found; the SPARQL endpoint is /sparql")
+                self._drop_unread_body()
+                raise HttpError(HTTPStatus.NOT_FOUND, "not-found",
+                                "not found; the SPARQL endpoint is /sparql")
             media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if media == "application/sparql-update":
+                self._drop_unread_body()
+                raise HttpError(HTTPStatus.FORBIDDEN, "refused",
+                                "updates are refused: this endpoint is read-only")
             body = self._body()
             params = parse_qs(url.query, keep_blank_values=True)
             if media == "application/x-www-form-urlencoded":
-                for key, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+                for key, values in form.items():
                     params.setdefault(key, []).extend(values)
             elif media == "application/sparql-query":
-                params["query"] = [body.decode("utf-8", "replace")]
-            elif media == "application/sparql-update":
-                raise HttpError(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
+                params["query"] = [*params.get("query", []), body.decode("utf-8", "replace")]
             else:
-                raise HttpError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                raise HttpError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
                                 "send application/sparql-query or application/x-www-form-urlencoded")
             self._sparql(params)
         except HttpError as exc:
-            self._error(exc.status, exc.message)
+            self._error(exc.status, exc.kind, exc.message, exc.headers)
 
-    def do_PUT(self) -> None:
-        self._error(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only")
+    def _refuse_method(self) -> None:
+        self._drop_unread_body()
+        self._error(HTTPStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+                    f"method {self.command} not allowed: this endpoint is read-only; use {ALLOW}",
+                    {"Allow": ALLOW})
 
-    do_DELETE = do_PATCH = do_PUT
+    do_PUT = do_DELETE = do_PATCH = _refuse_method
 
     def do_OPTIONS(self) -> None:
-        extra = {"Allow": "GET, HEAD, POST, OPTIONS"}
+        """Preflight: the CORS grants only with ``cors``; without them a browser stops there."""
+        self._drop_unread_body()
+        extra = {"Allow": ALLOW}
         if self.server.config.cors:
             extra.update({"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-                          "Access-Control-Allow-Headers": "Content-Type, Accept"})
+                          "Access-Control-Allow-Headers": "Content-Type, Accept",
+                          "Access-Control-Max-Age": "600"})
         self._send(HTTPStatus.NO_CONTENT, b"", "text/plain", extra)
+
+    def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            raise HttpError(HTTPStatus.LENGTH_REQUIRED, "length-required",
+                            "send the body with a Content-Length (no chunked encoding)")
+        length = self.headers.get("Content-Length")
+        if length is None:
+            return b""
+        try:
+            size = int(length)
+        except ValueError:
+            size = -1
+        if size < 0:
+            self.close_connection = True
+            raise HttpError(HTTPStatus.BAD_REQUEST, "bad-request", "bad Content-Length")
+        limit = self.server.config.max_body
+        if size > limit:
+            self.close_connection = True
+            raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too-large",
+                            f"the request body is {size} bytes, over this server's limit of {limit}")
+        return self.rfile.read(size)
 
     def _static(self, resource, media: str, extra: dict | None = None) -> None:
         try:
             data = resource.read_bytes()
         except OSError:
-            raise HttpError(HTTPStatus.NOT_FOUND, "not found") from None
+            raise HttpError(HTTPStatus.NOT_FOUND, "not-found", "not found") from None
         self._send(HTTPStatus.OK, data, media, extra)
 
     def _sparql(self, params: dict[str, list[str]]) -> None:
         if "update" in params:
-            raise HttpError(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
+            raise HttpError(HTTPStatus.FORBIDDEN, "refused", "updates are refused: this endpoint is "
+                            "read-only")
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
-            raise HttpError(HTTPStatus.BAD_REQUEST, "give exactly one 'query' parameter")
+            raise HttpError(HTTPStatus.BAD_REQUEST, "bad-request", "give exactly one 'query' parameter")
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
-            raise HttpError(HTTPStatus.BAD_REQUEST, "default-graph-uri and named-graph-uri are not "
-                            "supported: the dataset is fixed")
+            raise HttpError(HTTPStatus.BAD_REQUEST, "bad-request", "default-graph-uri and "
+                            "named-graph-uri are not supported: the dataset is fixed")
         text = queries[0]
         config = self.server.config
         if len(text) > config.max_query:
-            raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                            f"query over {config.max_query} characters")
-        try:
-            checked = check_query(text)
-            fmt = negotiate(self.headers.get("Accept", ""), checked.form,
-                            (params.get("format") or [None])[0])
-            result = self.server.pool.run(checked.text, limit=config.max_rows + 1,
-                                          timeout=config.timeout)
-        except QueryRefused as exc:
-            raise HttpError(HTTPStatus.FORBIDDEN, str(exc)) from None
-        except QueryLimitError as exc:
-            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, str(exc)) from None
-        except QueryError as exc:
-            raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
-        if len(result.rows) > config.max_rows:
-            raise HttpError(HTTPStatus.BAD_REQUEST,
-                            f"the result has more than {config.max_rows} rows, the server's row "
-                            f"cap; add LIMIT {config.max_rows} or narrow the query")
+            raise HttpError(HTTPStatus.BAD_REQUEST, "query-too-long",
+                            f"the query is {len(text)} characters long, over this server's limit "
+                            f"of {config.max_query}")
+        explicit = (params.get("format") or [None])[0]
+        if explicit is not None and explicit not in FORMAT_NAMES:
+            raise HttpError(HTTPStatus.NOT_ACCEPTABLE, "not-acceptable", f"unknown format "
+                            f"'{explicit}'; use one of {', '.join(sorted(FORMAT_NAMES))}")
+        result = self._run(text)
+        size = len(result.rows) if result.graph is None else len(result.graph)
+        if size > config.max_rows:
+            what = "rows" if result.graph is None else "triples"
+            raise HttpError(HTTPStatus.BAD_REQUEST, "too-many-rows",
+                            f"the result has more than {config.max_rows} {what}, the server's cap; "
+                            f"add LIMIT {config.max_rows} or narrow the query")
+        fmt = negotiate(self.headers.get("Accept", ""), result.form, explicit)
         table = SELECT_FORMATS if result.form in ("SELECT", "ASK") else GRAPH_FORMATS
         media = table[fmt][1]
         if media.startswith("text/"):
             media += "; charset=utf-8"
         self._send(HTTPStatus.OK, serialize(result, fmt), media, {"Vary": "Accept"})
+
+    def _run(self, text: str):
+        """The query's result from a worker; its failures as HTTP errors."""
+        config = self.server.config
+        try:
+            return self.server.pool.run(text, limit=config.max_rows + 1, timeout=config.timeout,
+                                        wait=config.wait)
+        except QueryRefused as exc:
+            raise HttpError(HTTPStatus.FORBIDDEN, "refused", str(exc)) from None
+        except QueryTimeout as exc:
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, "timeout", str(exc)) from None
+        except QueryMemoryError as exc:
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, "memory", str(exc)) from None
+        except PoolBusy as exc:
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, "busy", str(exc),
+                            {"Retry-After": "5"}) from None
+        except QueryLimitError as exc:
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, "timeout", str(exc)) from None
+        except WorkerFailed as exc:
+            if self.server.log is not None:
+                self.server.log(f"query worker failure: {exc.detail}")
+            raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", str(exc)) from None
+        except QueryError as exc:
+            kind = "syntax" if str(exc).startswith("SPARQL syntax error") else "bad-request"
+            raise HttpError(HTTPStatus.BAD_REQUEST, kind, str(exc)) from None
 
 
 class _Server(ThreadingHTTPServer):
@@ -261,7 +416,35 @@ class _Server(ThreadingHTTPServer):
         self.csp = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
                     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+        self._slots = threading.BoundedSemaphore(config.max_connections)
         super().__init__((config.host, config.port), _Handler)
+
+    def process_request(self, request, client_address) -> None:
+        """One thread per connection, up to ``max_connections``; past that a 503 and close."""
+        if not self._slots.acquire(blocking=False):
+            self._turn_away(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _turn_away(self, request: socket.socket) -> None:
+        body, media = error_body("too-many-connections", f"too many open connections (over "
+                                 f"{self.config.max_connections}); try again shortly", False)
+        head = (f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: {media}\r\n"
+                f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n")
+        with contextlib.suppress(OSError):
+            request.settimeout(1.0)
+            request.sendall(head.encode("ascii") + body)
+        self.shutdown_request(request)
 
 
 def _queries_json() -> bytes:
@@ -277,7 +460,7 @@ class Endpoint:
     def __init__(self, config: EndpointConfig, nquads: bytes, log=None):
         from .query_workers import WorkerPool
 
-        self.pool = WorkerPool(nquads, size=config.workers)
+        self.pool = WorkerPool(nquads, size=config.workers, memory_mb=config.query_memory_mb)
         try:
             self.server = _Server(config, self.pool, _queries_json(), log)
         except OSError:

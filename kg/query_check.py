@@ -5,11 +5,23 @@ hook sees them; rdflib dereferences ``FROM`` IRIs. The only dependable way to ke
 reaching out of the machine is to refuse such operations before evaluation. We parse with rdflib's
 SPARQL grammar (the reference parser of the Python stack), which also gives line and column for
 syntax errors and tells queries from updates.
+
+The parser is recursive: a query nested a few hundred levels deep (parentheses, braces, a long
+chain of triple patterns) exhausts Python's recursion limit. Such a query is refused as too deep
+rather than let the RecursionError surface as an internal failure. Parsing a long query can also
+take seconds of CPU, so the endpoint runs this check inside its query workers, under the same
+time limit as the query itself (see :mod:`kg.query_workers`).
+
+Parsing is also most of what a typical query costs (tens of milliseconds, against a few for
+Oxigraph to answer it), and the same texts come back again and again (saved queries, an editor
+re-running a query). The verdict on a text is a pure function of it, so accepted queries of
+moderate length are remembered (a small LRU cache per process); refusals are not cached.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyparsing import ParseException
 
@@ -19,18 +31,38 @@ FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUC
          "DescribeQuery": "DESCRIBE"}
 
 
+TOO_DEEP = ("the query is nested too deeply (or has too many patterns in one group) to be checked; "
+            "split it or flatten its groups")
+
+
 @dataclass(frozen=True)
 class CheckedQuery:
     text: str
     form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
 
 
+CACHED_LENGTH = 20_000  # characters: longer texts are checked every time, never kept
+
+
 def check_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
     """The query's form, or QueryError (syntax, with line and column) / QueryRefused."""
+    if len(text) <= CACHED_LENGTH:
+        return _check_cached(text, allow_service)
+    return _check(text, allow_service)
+
+
+@lru_cache(maxsize=512)
+def _check_cached(text: str, allow_service: bool) -> CheckedQuery:
+    return _check(text, allow_service)
+
+
+def _check(text: str, allow_service: bool) -> CheckedQuery:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
         parsed = parseQuery(text)
+    except RecursionError:
+        raise QueryError(TOO_DEEP) from None
     except ParseException as exc:
         if _is_update(text, parseUpdate):
             raise QueryRefused("updates are refused: this graph is read-only "
@@ -53,7 +85,7 @@ def check_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
 def _is_update(text: str, parse_update) -> bool:
     try:
         parse_update(text)
-    except ParseException:
+    except (ParseException, RecursionError):
         return False
     return True
 
