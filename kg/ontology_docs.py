@@ -30,6 +30,15 @@ Python set and serialises its embedded schema.org JSON-LD in hash order, so two 
 file differ. We put both in a fixed order after rendering (union members by IRI, JSON-LD
 canonically), which is what makes the output byte-identical from run to run, as every output of
 this tool is.
+
+No text of the ontology can become markup or script in the page, although pyLODE would let it:
+it passes every literal it shows through Markdown and pastes the result in unescaped, and
+Python-Markdown keeps raw HTML and links of any scheme; it also writes the JSON-LD block with
+``</script>`` left as it is. While pyLODE renders, its Markdown is one that treats HTML and
+entities as text and turns links other than http(s) and ``#`` into text (:func:`_text_only_markdown`);
+the JSON-LD block is found by parsing the JSON, not by looking for its end tag, and written with
+``<``, ``>`` and ``&`` as ``\\u`` escapes; and a Content-Security-Policy lets no script run and
+nothing be fetched, as a second line of defence.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -60,14 +70,15 @@ _TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Annotati
 _NAMED_IN_NOTES = {RDFS.label: "Label", SKOS.prefLabel: "Label", DCTERMS.title: "Title"}
 
 
-def write_ontology_docs(output: Path | str) -> Path:
-    """Render ilkg.ttl to one self-contained HTML page at ``output`` and return its path.
+def write_ontology_docs(output: Path | str, *, source: Path | str | None = None) -> Path:
+    """Render ilkg.ttl (or another Turtle file of the ontology, ``source``) to one self-contained
+    HTML page at ``output`` and return its path.
 
     The page is written atomically: if pyLODE or the ontology fails, a :class:`SetupError` is
     raised and any earlier page at ``output`` is left as it was.
     """
     target = Path(output)
-    source = ontology_dir() / "ilkg.ttl"
+    source = Path(source) if source is not None else ontology_dir() / "ilkg.ttl"
     try:
         ontology = Graph(bind_namespaces="core").parse(source, format="turtle")
     except Exception as exc:  # rdflib raises many kinds of parse error
@@ -83,11 +94,11 @@ def _render_page(ontology: Graph) -> str:
         raise SetupError(f"the ontology file declares no <{ONTOLOGY_IRI}> a owl:Ontology; cannot document it")
     ontpub = _import_ontpub()
     try:
-        with _root_logger_kept():
+        with _root_logger_kept(), _text_only_markdown():
             html = ontpub(ontology=_display_graph(ontology)).make_html()
     except Exception as exc:  # pyLODE raises bare KeyError, ValueError, ... on input it does not expect
         raise SetupError(f"pyLODE could not render the ontology: {type(exc).__name__}: {exc}") from exc
-    return _fix_order(html)
+    return _with_csp(_fix_order(html))
 
 
 def _import_ontpub():
@@ -129,6 +140,62 @@ def _root_logger_kept() -> Iterator[None]:
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
+
+
+@contextmanager
+def _text_only_markdown() -> Iterator[None]:
+    """While pyLODE renders, its ``markdown.markdown`` is :func:`_markdown_as_text`.
+
+    pyLODE calls ``markdown.markdown(literal)`` through the name ``markdown`` of its ``utils``
+    module and pastes the HTML in as it is; there is no option to change that, so the name is
+    pointed at our function for the duration of a render and put back after.
+    """
+    import pylode.utils
+
+    original = pylode.utils.markdown
+    pylode.utils.markdown = SimpleNamespace(markdown=_markdown_as_text)
+    try:
+        yield
+    finally:
+        pylode.utils.markdown = original
+
+
+def _markdown_as_text(text: str) -> str:
+    """Markdown to HTML in which the text's own HTML, entities and unsafe links stay text.
+
+    Python-Markdown passes raw HTML (``<script>``, ``<img onerror=...>``) through and keeps any
+    link scheme (``[x](javascript:...)``). Here its raw-HTML and entity handlers are removed, so
+    ``<`` and ``>`` come out escaped; ``&`` is written ``&amp;`` whatever follows, so ``&lt;``
+    in the ontology reads ``&lt;`` on the page; a link or image whose address is not http(s) or
+    a ``#`` fragment becomes its text. Emphasis, lists, code and ``<https://...>`` links work.
+    """
+    import markdown
+    from markdown.inlinepatterns import InlineProcessor
+    from markdown.treeprocessors import Treeprocessor
+
+    class Ampersand(InlineProcessor):
+        def handleMatch(self, match, data):  # Python-Markdown names it so
+            return self.md.htmlStash.store("&amp;"), match.start(0), match.end(0)
+
+    class WebLinksOnly(Treeprocessor):
+        def run(self, root):
+            for element in root.iter():
+                address = element.get("href" if element.tag == "a" else "src")
+                if element.tag in ("a", "img") and not _WEB_LINK.match(address or ""):
+                    element.text = element.text if element.tag == "a" else element.get("alt", "")
+                    element.tag = "span"
+                    element.attrib.clear()
+
+    converter = markdown.Markdown()
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    converter.inlinePatterns.deregister("entity")
+    converter.inlinePatterns.register(Ampersand("&", converter), "ilkg-ampersand", 80)
+    converter.treeprocessors.register(WebLinksOnly(converter), "ilkg-web-links", -10)  # runs last
+    return converter.convert(text)
+
+
+_WEB_LINK = re.compile(r"(?:https?://|#)[^\s]*\Z", re.IGNORECASE)
 
 
 def _display_graph(ontology: Graph) -> Graph:
@@ -211,13 +278,25 @@ _MEMBER = r'<span>\s*<a href="{href}">[^<]*</a>\s*<sup class="sup-c"[^>]*>c</sup
 _JOIN = r'\s*<span class="cardinality">(?:or|and)</span>\s*'
 _MEMBER_RE = re.compile(_MEMBER.format(href='([^"]*)'))
 _SET_CLASS = re.compile("{0}(?:{1}{0})+".format(_MEMBER.format(href='[^"]*'), _JOIN))
-_JSON_LD = re.compile(r'(<script[^>]*type="application/ld\+json"[^>]*>)(.*?)(</script>)', re.DOTALL)
+_JSON_LD_START = re.compile(r'<script[^>]*type="application/ld\+json"[^>]*>\s*')
+_SCRIPT_END = re.compile(r"\s*</script>", re.IGNORECASE)
+# What JSON may hold but a <script> element may not: its end tag, comment openers, line separators.
+_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                   ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+        "form-action 'none'")
 
 
 def _fix_order(html: str) -> str:
     """Put what pyLODE emits in hash or memory order into a fixed one; the rest is untouched."""
     html = _SET_CLASS.sub(_sort_members, html)
-    return _JSON_LD.sub(_canonical_json_ld, html)
+    return _canonical_json_ld(html)
+
+
+def _with_csp(html: str) -> str:
+    """The page with a Content-Security-Policy first in its head: no script runs, nothing loads."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+    return html.replace("<head>", f"<head>\n    {meta}", 1)
 
 
 def _sort_members(match: re.Match[str]) -> str:
@@ -234,15 +313,29 @@ def _sort_members(match: re.Match[str]) -> str:
     return "".join(pieces) + text[last:]
 
 
-def _canonical_json_ld(match: re.Match[str]) -> str:
-    """The embedded schema.org JSON-LD re-serialised with sorted keys and arrays."""
+def _canonical_json_ld(html: str) -> str:
+    """The page with its schema.org JSON-LD re-serialised with sorted keys and arrays.
+
+    pyLODE writes the JSON as it is, so a ``</script>`` in a literal ends the element early:
+    the block is found by decoding the JSON from its start tag on (strings may hold anything),
+    and written back with the characters a script element cannot hold as ``\\u`` escapes.
+    """
+    start = _JSON_LD_START.search(html)
+    if start is None:
+        return html
     try:
-        data = json.loads(match.group(2))
+        data, end = json.JSONDecoder().raw_decode(html, start.end())
     except ValueError:
-        return match.group(0)
+        raise SetupError("pyLODE wrote a JSON-LD block that is not JSON; cannot document the "
+                         "ontology safely") from None
+    closing = _SCRIPT_END.match(html, end)
+    if closing is None:
+        raise SetupError("pyLODE's JSON-LD block does not end where its JSON does; cannot document "
+                         "the ontology safely")
     body = json.dumps(_sorted_json(data), indent=2, sort_keys=True, ensure_ascii=False)
-    body = body.replace("</", "<\\/")  # so no string can close the script element
-    return f"{match.group(1)}\n{body}\n{match.group(3)}"
+    for character, escape in _SCRIPT_ESCAPES:
+        body = body.replace(character, escape)
+    return f"{html[:start.end()].rstrip()}\n{body}\n</script>{html[closing.end():]}"
 
 
 def _sorted_json(value):

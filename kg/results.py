@@ -142,6 +142,11 @@ def _human(result: QueryResult, fmt: str, labels: dict) -> str:
     body = [[display(t, labels) for t in row] for row in result.rows]
     if fmt == "md":
         def cell(text: str) -> str:
+            # Markdown passes HTML through and makes links of [text](url): a notebook's Markdown
+            # view would run an <img onerror> from a label, so '<', '>', '&' become entities and
+            # brackets are escaped (a renderer shows them as the characters they stand for).
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            text = text.replace("[", "\\[").replace("]", "\\]")
             return text.replace("|", "\\|").replace("\n", " ")
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in body]

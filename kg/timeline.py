@@ -69,8 +69,10 @@ MIN_PANEL_DAYS = 61  # a shorter panel is widened: some weeks of context, and ti
 LANE_HEIGHT_IN = 0.3  # inches per lane of a claimant's row
 WIDTH_IN = 13.0
 DPI = 150
+# text.parse_math off: names and labels are data, and "$...$" in one must read as written, not be
+# typeset as mathtext (or raise ValueError when it is not valid mathtext).
 RC = {"svg.hashsalt": "ilkg-timeline", "svg.fonttype": "none", "font.family": "DejaVu Sans",
-      "font.size": 9, "axes.titlesize": 10, "date.epoch": "1970-01-01T00:00:00"}
+      "font.size": 9, "axes.titlesize": 10, "date.epoch": "1970-01-01T00:00:00", "text.parse_math": False}
 METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": "ilkg"}}
 
 
