@@ -283,10 +283,13 @@ def push(endpoint: str, graph_iri: str | None, user: str | None, password: str |
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Query worker processes (each holds a copy of the graph).")
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests (Access-Control-Allow-Origin: *).")
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A Host name to answer besides 127.0.0.1 and localhost, e.g. the public name a "
+              "reverse proxy forwards (repeatable); other names get 421.")
 @click.option("-v", "--verbose", is_flag=True, help="Log each request to stderr.")
 @reports_errors
 def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: float, max_rows: int,
-          workers: int, cors: bool, verbose: bool) -> None:
+          workers: int, cors: bool, allowed_hosts: tuple[str, ...], verbose: bool) -> None:
     """Serve a read-only SPARQL endpoint at /sparql and a query editor at /.
 
     Updates, LOAD, SERVICE and FROM are refused; no request leaves the machine.
@@ -300,7 +303,7 @@ def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: fl
     from .pipeline import open_endpoint
 
     config = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows,
-                            workers=workers, cors=cors)
+                            workers=workers, cors=cors, allowed_hosts=allowed_hosts)
     log = (lambda line: click.echo(line, err=True)) if verbose else None
     endpoint = open_endpoint(config, corpus_dir=corpus_dir, data=data, log=log)
     click.echo(f"SPARQL endpoint: {endpoint.url}/sparql")

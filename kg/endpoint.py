@@ -37,6 +37,7 @@ terms: ``bad-request``, ``syntax``, ``query-too-long`` and ``too-many-rows`` (40
 (403), ``not-found`` (404), ``method-not-allowed`` (405), ``not-acceptable`` (406),
 ``length-required`` (411), ``too-large`` (413), ``uri-too-long`` (414),
 ``unsupported-media-type`` (415), ``headers-too-large`` (431), ``internal`` (500),
+``host`` (421: a Host name the server does not answer to, against DNS rebinding),
 ``not-implemented`` (501), ``timeout``, ``memory``, ``busy`` and ``too-many-connections`` (503).
 Messages are written for people and never carry a traceback, a file path or a Python class
 name; with ``log`` set, the server logs the details of internal failures instead.
@@ -48,6 +49,7 @@ and the stdlib keeps the dependency list short and auditable.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import socket
 import threading
@@ -86,6 +88,9 @@ _PROTOCOL_ERRORS = {
 }
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 @dataclass(frozen=True)
 class EndpointConfig:
     host: str = "127.0.0.1"
@@ -101,6 +106,7 @@ class EndpointConfig:
     queue_wait: float | None = None  # seconds a request may wait for a free worker; None: timeout + 15
     max_connections: int = 64  # open connections; more are answered 503 at once
     client_timeout: float = 30.0  # seconds a connection may stay silent (also for a slow body)
+    allowed_hosts: tuple[str, ...] = ()  # Host names accepted besides 127.0.0.1/localhost (proxy)
 
     @property
     def wait(self) -> float:
@@ -214,6 +220,26 @@ class _Handler(BaseHTTPRequestHandler):
         if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
             self.request_version = "HTTP/1.0"  # a request line we could not read: answer with a status line
         self._error(status, kind, text)
+
+    def parse_request(self) -> bool:
+        """Refuse a Host this server does not answer to (421), before any route runs.
+
+        A web page can point a name it controls at 127.0.0.1 (DNS rebinding) and then read a local
+        endpoint as a "same-origin" site; the browser still sends that name as Host. Only the
+        loopback names, the address listened on (any IP address when listening on all
+        interfaces) and the ``allowed_hosts`` of a reverse proxy are answered.
+        """
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host")
+        if host is None or self.server.answers_to(host):
+            return True
+        self._drop_unread_body()
+        self.close_connection = True
+        self._error(HTTPStatus.MISDIRECTED_REQUEST, "host",
+                    "this server does not answer to that Host name; start kg serve with "
+                    "--allow-host NAME to serve it behind a proxy under that name")
+        return False
 
     def handle_one_request(self) -> None:
         """Any unexpected failure is a bare 500: no traceback or internals reach the client."""
@@ -418,6 +444,22 @@ class _Server(ThreadingHTTPServer):
                     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
         self._slots = threading.BoundedSemaphore(config.max_connections)
         super().__init__((config.host, config.port), _Handler)
+
+    def answers_to(self, host: str) -> bool:
+        name = host.strip().lower()
+        if name.startswith("["):
+            name = name[1 : name.find("]")] if "]" in name else name
+        elif name.count(":") == 1:
+            name = name.rsplit(":", 1)[0]
+        if name in LOOPBACK_NAMES or name in {h.lower() for h in self.config.allowed_hosts}:
+            return True
+        if name == self.config.host.lower():
+            return True
+        if self.config.host in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
+            with contextlib.suppress(ValueError):
+                ipaddress.ip_address(name)
+                return True
+        return False
 
     def process_request(self, request, client_address) -> None:
         """One thread per connection, up to ``max_connections``; past that a 503 and close."""

@@ -362,3 +362,42 @@ def test_a_silent_client_is_disconnected(tight_endpoint):
     port = tight_endpoint.server.server_address[1]
     with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
         assert sock.recv(1024) == b""  # closed by the server after client_timeout, unanswered
+
+
+def _with_host(endpoint, host: str) -> tuple[int, bytes]:
+    import http.client
+
+    port = urllib.parse.urlsplit(endpoint.url).port
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": COUNT_CLAIMS}),
+                           headers={"Host": host, "Accept": "application/json"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("host", ["rebind.attacker.example", "rebind.attacker.example:8000",
+                                  "127.0.0.1.attacker.example", "localhost.attacker.example"])
+def test_a_host_name_of_a_dns_rebinding_page_is_refused(endpoint, host):
+    status, body = _with_host(endpoint, host)
+    assert status == 421
+    assert json.loads(body)["kind"] == "host"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost:8000", "LOCALHOST", "[::1]:8000"])
+def test_loopback_host_names_are_answered(endpoint, host):
+    status, body = _with_host(endpoint, host)
+    assert status == 200, body
+
+
+def test_a_proxy_name_is_answered_only_when_allowed():
+    config = EndpointConfig(port=0, timeout=3, workers=1, allowed_hosts=("kg.example.org",))
+    running = open_endpoint(config, corpus_dir=CORPUS).start()
+    try:
+        assert _with_host(running, "kg.example.org")[0] == 200
+        assert _with_host(running, "kg.example.org:443")[0] == 200
+        assert _with_host(running, "other.example.org")[0] == 421
+    finally:
+        running.close()
