@@ -14,7 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["read_section", "update_section"]
+__all__ = ["ensure_preamble", "read_section", "update_section"]
 
 
 def _markers(name: str) -> tuple[str, str]:
@@ -47,6 +47,19 @@ def update_section(path: Path, name: str, markdown: str) -> None:
             raise ValueError(f"{path}: section {name!r} has {begin!r} but no {end!r}; fix the file by hand")
         new = old[:start] + block + old[stop + len(end):]
     _write_atomically(path, new)
+
+
+def ensure_preamble(path: Path, preamble: str) -> None:
+    """Put ``preamble`` (a ``# title`` and a few lines) at the top of ``path`` if it has no title yet.
+
+    Whichever benchmark script writes the file first, the file then opens with its title rather
+    than with another script's section.
+    """
+    path = Path(path)
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if old.lstrip().startswith("# "):
+        return
+    _write_atomically(path, preamble.strip("\n") + "\n" + ("\n" + old.lstrip("\n") if old.strip() else ""))
 
 
 def read_section(path: Path, name: str) -> str | None:
