@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import Problem
 from .fields import Fields, did_you_mean
+from .limits import shown
 from .located_yaml import LocatedList
 from .models import ACTOR_TYPES, NORM_TYPES, Actor, Event, Norm, Where
 
@@ -52,15 +53,18 @@ class Registry:
         if len(hits) == 1:
             return next(iter(hits)), None
         if hits:
-            return None, f"'{value}' could be any of the {self.kind}s {', '.join(sorted(hits))}; use the id"
+            return None, (f"'{shown(value)}' could be any of the {self.kind}s {', '.join(sorted(hits))}; "
+                          "use the id")
         hint = did_you_mean(value, sorted(self.ids)) or did_you_mean(value, self._by_name)
-        return None, f"unknown {self.kind} '{value}'{hint}"
+        return None, f"unknown {self.kind} '{shown(value)}'{hint}"
 
 
 def entries(data: Any, key: str, file: str, problems: list[Problem]) -> list[tuple[Any, int | None]]:
     """The list under ``key`` in a catalogue file, each item with its line."""
+    if data is None:  # missing, unreadable or not YAML: the reader said so already
+        return []
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        line = getattr(data, "line", None)
+        line = getattr(data, "line", 1)
         problems.append(Problem(file, line, f"expected a top-level '{key}:' list"))
         return []
     items = data[key]
@@ -73,7 +77,7 @@ def _entry_id(fields: Fields, seen: dict[str, Where], pattern: re.Pattern, style
     if entry_id is None:
         return None
     if not pattern.match(entry_id):
-        fields.report("id", f"id '{entry_id}' is not in the house style ({style})")
+        fields.report("id", f"id '{shown(entry_id)}' is not in the house style ({style})")
         return None
     if entry_id in seen:
         first = seen[entry_id]
@@ -85,7 +89,7 @@ def _entry_id(fields: Fields, seen: dict[str, Where], pattern: re.Pattern, style
 def _qid(fields: Fields) -> str | None:
     value = fields.text("wikidata")
     if value is not None and not QID.match(value):
-        fields.report("wikidata", f"'{value}' is not a Wikidata QID like Q30")
+        fields.report("wikidata", f"'{shown(value)}' is not a Wikidata QID like Q30")
         return None
     return value
 
@@ -98,7 +102,7 @@ def load_actors(data: Any, file: str, problems: list[Problem]) -> dict[str, Acto
         kind = fields.choice("type", ACTOR_TYPES, required=True)
         pattern, style = (STATE_ID, "ISO 3166-1 alpha-3, e.g. USA") if kind == "state" else (
             KEBAB, "lower-case kebab slug, e.g. amnesty-international")
-        fields.subject = f"actor '{fields.data.get('id')}'"
+        fields.subject = f"actor '{shown(fields.data.get('id'))}'"
         actor_id = _entry_id(fields, seen, pattern, style)
         labels = fields.labels("name", required=True)
         if actor_id is None or kind is None or not labels:
@@ -121,7 +125,7 @@ def load_norms(sources: Iterable[tuple[Any, str]], problems: list[Problem]) -> d
     for data, file in sources:
         for item, line in entries(data, "norms", file, problems):
             fields = Fields(item, file, "norm", NORM_FIELDS, problems, line)
-            fields.subject = f"norm '{fields.data.get('id')}'"
+            fields.subject = f"norm '{shown(fields.data.get('id'))}'"
             norm_id = _entry_id(fields, seen, KEBAB, "lower-case kebab, instrument first")
             kind = fields.choice("type", NORM_TYPES, required=True)
             notation = fields.text("notation", required=True)
@@ -131,7 +135,7 @@ def load_norms(sources: Iterable[tuple[Any, str]], problems: list[Problem]) -> d
                     fields.report("label", f"needs a label in '{lang}' (English and Spanish)")
             text = fields.text("text")
             if text is not None and not IRI.match(text):
-                fields.report("text", f"'text' must be the URL of the official text, not '{text}'")
+                fields.report("text", f"'text' must be the URL of the official text, not '{shown(text)}'")
             adopted = fields.date("adopted")
             if kind == "instrument" and (adopted is None or text is None):
                 fields.report(None, "an instrument needs 'adopted' (date) and 'text' (official URL)")
@@ -156,7 +160,7 @@ def load_events(data: Any, file: str, problems: list[Problem]) -> dict[str, Even
     seen: dict[str, Where] = {}
     for item, line in entries(data, "events", file, problems):
         fields = Fields(item, file, "event", EVENT_FIELDS, problems, line)
-        fields.subject = f"event '{fields.data.get('id')}'"
+        fields.subject = f"event '{shown(fields.data.get('id'))}'"
         event_id = _entry_id(fields, seen, KEBAB, "lower-case kebab slug")
         labels = fields.labels("label", required=True)
         start = fields.date("start", required=True)
@@ -188,7 +192,7 @@ def check_references(
             if ref not in pool:
                 hint = did_you_mean(ref, pool)
                 problems.append(Problem(owner.where.file, owner.where.line,
-                                        f"{owner.id}: {field}: unknown {kind} '{ref}'{hint}"))
+                                        f"{owner.id}: {field}: unknown {kind} '{shown(ref)}'{hint}"))
 
     for actor in actors.values():
         need(filter(None, [actor.organ_of, actor.acts_for]), actors, "actor", actor, "organ_of/acts_for")

@@ -10,6 +10,7 @@ half-loaded: the builder only ever sees a corpus that passed.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,16 @@ from .catalogues import KEBAB, Registry, check_references, load_actors, load_eve
 from .dates import PartialDate
 from .errors import CorpusError, Problem, SetupError
 from .fields import Fields
-from .located_yaml import LocatedList
+from .limits import (
+    MAX_CLAIMS_PER_FILE,
+    MAX_DOCUMENT_BYTES,
+    MAX_QUOTE_CHARS,
+    MAX_YAML_BYTES,
+    NEAREST_PASSAGE_SEARCHES,
+    over_limit,
+    shown,
+)
+from .located_yaml import LocatedDict, LocatedList
 from .models import STANCES, Claim, Corpus, Document, InputFile, Piece, Where
 from .quotes import Normalised, Span, find_quote, line_of, nearest_passage, normalise
 from .resources import ontology_dir
@@ -38,9 +48,10 @@ QUOTE_FIELDS = ("exact", "prefix", "suffix")
 class _Reader:
     """Reads files of one corpus, naming them as the user will recognise them in messages."""
 
-    def __init__(self, root: Path, problems: list[Problem]):
+    def __init__(self, root: Path, problems: list[Problem], jobs: int = 1):
         self.root = root
         self.problems = problems
+        self.jobs = jobs
         self.inputs: list[InputFile] = []
 
     def name(self, path: Path) -> str:
@@ -49,11 +60,21 @@ class _Reader:
     def record(self, relative: str, data: bytes) -> None:
         self.inputs.append(InputFile(relative, hashlib.sha256(data).hexdigest()))
 
-    def read_text(self, path: Path, relative: str) -> tuple[str, bytes] | None:
+    def read_text(self, path: Path, relative: str, limit: int = MAX_YAML_BYTES) -> tuple[str, bytes] | None:
+        """The file's text and bytes, or None with a problem: unreadable, over ``limit`` bytes (read
+        no further than the limit, so a runaway file costs no memory), or not UTF-8."""
         try:
-            data = path.read_bytes()
+            with path.open("rb") as stream:
+                data = stream.read(limit + 1)
+                size = os.fstat(stream.fileno()).st_size
         except OSError as exc:
             self.problems.append(Problem(self.name(path), None, f"cannot read: {exc.strerror}"))
+            return None
+        if len(data) > limit:
+            what = ("for one document; split it into several documents" if limit == MAX_DOCUMENT_BYTES
+                    else "for one YAML file; split it into several files")
+            self.problems.append(Problem(self.name(path), None,
+                                         f"{over_limit(max(size, len(data)), limit)} {what}"))
             return None
         try:
             text = data.decode("utf-8")
@@ -66,16 +87,31 @@ class _Reader:
         return text, data
 
     def read_yaml(self, path: Path, relative: str) -> Any:
-        read = self.read_text(path, relative)
-        if read is None:
-            return None
-        data, problems = located_yaml.load(read[0], self.name(path))
+        return self.read_yaml_many([(path, relative)])[0]
+
+    def read_yaml_many(self, files: list[tuple[Path, str]]) -> list[Any]:
+        """The data of each file (None where it could not be read), parsed in parallel if many."""
+        texts = [self.read_text(path, relative) for path, relative in files]
+        readable = [(read[0], self.name(path)) for read, (path, _) in zip(texts, files, strict=True) if read]
+        parsed = iter(located_yaml.load_many(readable, self.jobs))
+        return [self._accepted(*next(parsed)) if read else None for read in texts]
+
+    def _accepted(self, data: Any, problems: list[Problem]) -> Any:
         self.problems.extend(problems)
+        if data is None and not problems:
+            # An empty file (or only comments) is an empty mapping, so that its missing fields are
+            # reported; returning None would drop a document without a word.
+            data = LocatedDict()
+            data.line = 1
         return data
 
 
-def load_corpus(corpus_dir: Path | str) -> Corpus:
-    """Read and check everything under ``corpus_dir``; raise CorpusError listing all problems."""
+def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
+    """Read and check everything under ``corpus_dir``; raise CorpusError listing all problems.
+
+    ``jobs`` > 1 parses the YAML files of a large corpus in that many worker processes (spawned:
+    call it from a script only under ``if __name__ == "__main__":``; ``kg`` does so).
+    """
     root = Path(corpus_dir)
     if not (root / "documents").is_dir():
         raise SetupError(
@@ -83,7 +119,7 @@ def load_corpus(corpus_dir: Path | str) -> Corpus:
             "pass --corpus DIR"
         )
     problems: list[Problem] = []
-    reader = _Reader(root, problems)
+    reader = _Reader(root, problems, jobs)
 
     onto = ontology_dir()
     norm_sources = [(reader.read_yaml(onto / "norms.yaml", "ontology/norms.yaml"), "ontology/norms.yaml")]
@@ -130,18 +166,21 @@ def _load_documents(reader: _Reader, actors: Registry) -> dict[str, Document]:
     documents: dict[str, Document] = {}
     for stem in sorted(metas.keys() - texts.keys()):
         reader.problems.append(Problem(reader.name(metas[stem]), None,
-                                       f"missing document file documents/{stem}.txt"))
+                                       f"missing document file documents/{shown(stem)}.txt"))
+    stems = []
     for stem in sorted(texts):
         if not KEBAB.match(stem):
             reader.problems.append(Problem(reader.name(texts[stem]), None,
-                                           f"document id '{stem}' must be lower-case kebab case"))
+                                           f"document id '{shown(stem)}' must be lower-case kebab case"))
             continue
         if stem not in metas:
             reader.problems.append(Problem(reader.name(texts[stem]), None, f"no metadata: create "
                                            f"documents/{stem}.yaml (see corpus/README.md)"))
             continue
-        read = reader.read_text(texts[stem], f"documents/{stem}.txt")
-        meta = reader.read_yaml(metas[stem], f"documents/{stem}.yaml")
+        stems.append(stem)
+    parsed = reader.read_yaml_many([(metas[stem], f"documents/{stem}.yaml") for stem in stems])
+    for stem, meta in zip(stems, parsed, strict=True):
+        read = reader.read_text(texts[stem], f"documents/{stem}.txt", MAX_DOCUMENT_BYTES)
         if read is None or meta is None:
             continue
         document = _document(stem, read[0], read[1], meta, reader, actors)
@@ -153,7 +192,7 @@ def _load_documents(reader: _Reader, actors: Registry) -> dict[str, Document]:
 def _document(doc_id: str, text: str, data: bytes, meta: Any, reader: _Reader,
               actors: Registry) -> Document | None:
     file = reader.name(reader.root / "documents" / f"{doc_id}.yaml")
-    fields = Fields(meta, file, f"document '{doc_id}'", DOCUMENT_FIELDS, reader.problems)
+    fields = Fields(meta, file, f"document '{doc_id}'", DOCUMENT_FIELDS, reader.problems, 1)
     title = fields.text("title", required=True)
     date = fields.date("date", required=True)
     language = fields.text("language", required=True)
@@ -179,6 +218,7 @@ def _pieces(fields: Fields, text: str, date: PartialDate | None) -> tuple[Piece,
         fields.report("pieces", "'pieces' must be a list")
         return ()
     starts = []
+    normalised = normalise(text) if raw else None
     for index, item in enumerate(raw):
         line = raw.line_of(index) if isinstance(raw, LocatedList) else fields.line
         piece = Fields(item, fields.file, f"{fields.subject} piece {index + 1}", PIECE_FIELDS,
@@ -188,7 +228,7 @@ def _pieces(fields: Fields, text: str, date: PartialDate | None) -> tuple[Piece,
         opening = piece.text("starts_at", required=True)
         if opening is None:
             continue
-        found = find_quote(text, opening)
+        found = find_quote(text, opening, normalised=normalised)
         if len(found) != 1:
             piece.report("starts_at", f"'starts_at' must occur exactly once in the text; "
                          f"it occurs {len(found)} times")
@@ -234,19 +274,23 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     loaded = []
     claim_ids: dict[str, Where] = {}
-    for path in files:
-        data = reader.read_yaml(path, f"annotations/{path.name}")
+    parsed = reader.read_yaml_many([(path, f"annotations/{path.name}") for path in files])
+    for path, data in zip(files, parsed, strict=True):
         if data is None:
             continue
         file = reader.name(path)
-        top = Fields(data, file, "annotation file", ANNOTATION_FIELDS, reader.problems)
+        top = Fields(data, file, "annotation file", ANNOTATION_FIELDS, reader.problems, 1)
         doc_id = top.text("document", required=True)
         items = top.data.get("claims")
         if not isinstance(items, list):
             top.report("claims", "'claims' must be a list of claims")
             continue
+        if len(items) > MAX_CLAIMS_PER_FILE:
+            top.report("claims", f"{len(items):,} claims, over the limit of {MAX_CLAIMS_PER_FILE:,} for "
+                       "one annotation file; split the document into several documents")
+            continue
         if doc_id is not None and doc_id not in documents:
-            top.report("document", f"missing document file documents/{doc_id}.txt "
+            top.report("document", f"missing document file documents/{shown(doc_id)}.txt "
                        "(or its metadata is invalid)")
             doc_id = None
         for index, item in enumerate(items):
@@ -255,33 +299,37 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
             if isinstance(claim_id, str):
                 if claim_id in claim_ids:
                     first = claim_ids[claim_id]
-                    reader.problems.append(Problem(file, line, f"claim '{claim_id}': duplicate id "
+                    reader.problems.append(Problem(file, line, f"claim '{shown(claim_id)}': duplicate id "
                                                    f"(first defined at {first.file}:{first.line})"))
                     continue
                 claim_ids[claim_id] = Where(file, line)
             loaded.append((file, f"annotations/{path.name}", line, doc_id, item))
 
     registries = {**registries, "claim": Registry("claim", dict.fromkeys(claim_ids))}
+    # Claims come file by file, so one document's normalised text is kept at a time (with
+    # thousands of documents, keeping them all would cost more memory than the graph).
     normalised: dict[str, Normalised] = {}
     claims: dict[str, Claim] = {}
+    searches = _Searches(NEAREST_PASSAGE_SEARCHES)
     for file, relative, line, doc_id, item in loaded:
         document = documents.get(doc_id) if doc_id else None
         if document is not None and doc_id not in normalised:
-            normalised[doc_id] = normalise(document.text)
+            normalised = {doc_id: normalise(document.text)}
         claim = _claim(file, relative, line, item, document, normalised.get(doc_id), registries,
-                       actors, reader.problems)
+                       actors, reader.problems, searches)
         if claim is not None:
             claims[claim.id] = claim
     return claims
 
 
 def _claim(file: str, relative: str, line: int, item: Any, document: Document | None, norm: Normalised | None,
-           registries: dict[str, Registry], actors: dict, problems: list[Problem]) -> Claim | None:
+           registries: dict[str, Registry], actors: dict, problems: list[Problem],
+           searches: _Searches | None = None) -> Claim | None:
     raw_id = item.get("id") if isinstance(item, dict) else None
-    fields = Fields(item, file, f"claim '{raw_id}'", CLAIM_FIELDS, problems, line)
+    fields = Fields(item, file, f"claim '{shown(raw_id)}'", CLAIM_FIELDS, problems, line)
     claim_id = fields.text("id", required=True)
     if claim_id is not None and not KEBAB.match(claim_id):
-        fields.report("id", f"id '{claim_id}' must be lower-case kebab case")
+        fields.report("id", f"id '{shown(claim_id)}' must be lower-case kebab case")
     claimant = _resolve_one(fields, "claimant", registries["actor"])
     if not fields.has("claimant"):
         fields.report("claimant", "'claimant' is required: the party the words are spoken for")
@@ -305,7 +353,7 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
         fields.report("attacks" if claim_id in attacks else "supports",
                       "a claim cannot attack or support itself")
     date = fields.date("date")
-    evidence = _evidence(fields, document, norm) if document is not None else ()
+    evidence = _evidence(fields, document, norm, searches) if document is not None else ()
     if date is None and evidence and not fields.has("date"):
         piece = document.piece_at(evidence[0].start)
         date = piece.date if piece else document.date
@@ -320,7 +368,8 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
     )
 
 
-def _evidence(fields: Fields, document: Document, norm: Normalised) -> tuple[Span, ...]:
+def _evidence(fields: Fields, document: Document, norm: Normalised,
+              searches: _Searches | None = None) -> tuple[Span, ...]:
     """Anchor each quote of a claim; report absent and ambiguous quotes with what to do."""
     wanted = []  # (exact, prefix, suffix, line)
     if fields.has("quote") and fields.has("quotes"):
@@ -350,29 +399,50 @@ def _evidence(fields: Fields, document: Document, norm: Normalised) -> tuple[Spa
 
     spans: list[Span] = []
     for exact, prefix, suffix, line in wanted:
+        if len(exact) > MAX_QUOTE_CHARS:
+            fields.report("quote", f"quote of {len(exact):,} characters, over the limit of "
+                          f"{MAX_QUOTE_CHARS:,}; quote the sentence or paragraph that carries the claim",
+                          line)
+            continue
         found = find_quote(document.text, exact, prefix, suffix, normalised=norm)
         if len(found) == 1:
             if found[0] in spans:
                 fields.report("quotes", "the same passage is quoted twice", line)
             spans.append(found[0])
         elif not found:
-            fields.report("quote", _not_found(document, exact, prefix or suffix, norm), line)
+            fields.report("quote", _not_found(document, exact, prefix or suffix, norm, searches), line)
         else:
-            lines = ", ".join(str(line_of(document.text, s.start)) for s in found)
+            # Counting lines costs a pass over the text each: name the first few occurrences only.
+            lines = ", ".join(str(line_of(document.text, s.start)) for s in found[:10])
+            lines += f" and {len(found) - 10:,} more" if len(found) > 10 else ""
             fields.report("quote", f"quote occurs {len(found)} times in {document.path} (lines "
                           f"{lines}); lengthen it or add prefix:/suffix: with the words around the "
                           "one you mean", line)
     return tuple(spans)
 
 
-def _not_found(document: Document, exact: str, hinted: str | None, norm: Normalised) -> str:
+class _Searches:
+    """How many nearest-passage searches a run has left (see kg.limits.NEAREST_PASSAGE_SEARCHES)."""
+
+    def __init__(self, left: int):
+        self.left = left
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+
+def _not_found(document: Document, exact: str, hinted: str | None, norm: Normalised,
+               searches: _Searches | None = None) -> str:
     message = f"quote not found in {document.path}"
     if hinted and find_quote(document.text, exact, normalised=norm):
         return message + " with that prefix/suffix; check the words around it"
+    if searches is not None and not searches.take():
+        return f"{message} (no nearest passage: over {NEAREST_PASSAGE_SEARCHES} quotes not found in this run)"
     nearest = nearest_passage(document.text, exact, normalised=norm)
     if nearest is None:
         return message
-    excerpt = nearest.passage if len(nearest.passage) <= 160 else nearest.passage[:157] + "..."
+    excerpt = shown(nearest.passage, 160)
     return (f"{message}; nearest passage (line {line_of(document.text, nearest.start)}, "
             f"{nearest.score:.0f}% alike): \"{excerpt}\"")
 

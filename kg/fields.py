@@ -14,6 +14,7 @@ from typing import Any
 
 from .dates import PartialDate, parse_date
 from .errors import Problem
+from .limits import shown
 from .located_yaml import LocatedDict, LocatedList
 
 
@@ -24,7 +25,7 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     if not close:
         lowered = {c.lower(): c for c in pool}
         close = [lowered[m] for m in difflib.get_close_matches(word.lower(), lowered, n=1, cutoff=0.6)]
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" (did you mean '{shown(close[0])}'?)" if close else ""
 
 
 class Fields:
@@ -46,13 +47,14 @@ class Fields:
         self.data: dict = data if self.ok else LocatedDict()
         self.line = getattr(data, "line", line)
         if not self.ok:
+            self.data.line = self.line  # messages about its fields point at the value that was there
             self.problems.append(Problem(file, self.line, f"{subject}: expected a mapping of fields"))
             return
         known = tuple(known)
         for key in self.data:
             if key not in known:
                 hint = did_you_mean(str(key), known)
-                self.report(key, f"unknown field '{key}'{hint}")
+                self.report(key, f"unknown field '{shown(key)}'{hint}")
 
     def line_of(self, key: str) -> int | None:
         if isinstance(self.data, LocatedDict):
@@ -90,7 +92,9 @@ class Fields:
         for index, item in enumerate(items):
             if isinstance(item, (dict, list, bool)) or item in (None, ""):
                 line = value.line_of(index) if isinstance(value, LocatedList) else self.line_of(key)
-                self.report(key, f"'{key}' items must be plain values, got {item!r}", line)
+                self.report(key, f"'{key}' items must be plain values, got {shown(item)!r}"
+                            if isinstance(item, str) else
+                            f"'{key}' items must be plain values, got {shown(item)}", line)
                 continue
             out.append(str(item).strip())
         return tuple(out)
@@ -100,6 +104,11 @@ class Fields:
         if value is None or value == "":
             if required:
                 self.report(key, f"'{key}' is required (YYYY-MM-DD, YYYY-MM or YYYY)")
+            return None
+        quoted = shown(value, 40)
+        if isinstance(value, (list, dict, set, tuple)) or quoted != str(value):
+            # too long, or hiding characters: quote it shortened and escaped
+            self.report(key, f"bad {key}: '{quoted}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
             return None
         try:
             return parse_date(value)
@@ -119,7 +128,7 @@ class Fields:
         allowed = tuple(allowed)
         if value is not None and value not in allowed:
             hint = did_you_mean(value, allowed)
-            self.report(key, f"'{key}' is '{value}', not one of {', '.join(allowed)}{hint}")
+            self.report(key, f"'{key}' is '{shown(value)}', not one of {', '.join(allowed)}{hint}")
             return None
         return value
 

@@ -6,16 +6,25 @@ subclasses that keep the line of each key and item. The loader also closes two Y
 bite annotators of legal texts: duplicate keys (PyYAML silently keeps the last) and YAML 1.1
 booleans (``NO``, ``on``, ``yes`` — an ISO code or a word becoming ``True``/``False``). Only
 ``true`` and ``false`` are booleans here.
+
+It also refuses, with a line, what would otherwise end in a crash or a hang rather than a message
+(limits in :mod:`kg.limits`): collections nested thousands deep (libyaml's composer recurses in C
+and takes the interpreter down), alias bombs (a few hundred bytes of aliases to aliases standing
+for a billion values), and scalars PyYAML cannot turn into values (``!!int x``, an integer too
+long for Python to print).
 """
 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from typing import Any
 
 import yaml
 
 from .errors import Problem
+from .limits import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, shown
 
 
 class LocatedDict(dict):
@@ -23,6 +32,10 @@ class LocatedDict(dict):
 
     line: int = 0
     lines: dict[Any, int]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lines = {}  # an empty one stands in for a value that was no mapping (kg.fields)
 
     def line_of(self, key: Any) -> int:
         return self.lines.get(key, self.line)
@@ -33,6 +46,10 @@ class LocatedList(list):
 
     line: int = 0
     lines: list[int]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lines = []
 
     def line_of(self, index: int) -> int:
         return self.lines[index] if index < len(self.lines) else self.line
@@ -50,6 +67,16 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
     """SafeLoader (libyaml's parser where available: 10x faster on large corpora) with located
     containers, strict keys and YAML 1.2-style booleans."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """PyYAML's constructors raise ValueError, KeyError, ... on scalars they cannot read
+        (``!!int x``, ``!!bool maybe``); say so with the line instead of a traceback."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise YamlSyntaxError(node.start_mark.line + 1,
+                                  f"cannot read this value as {shown(tag)}: {shown(str(exc), 200)}") from None
+
 
 # Drop YAML 1.1's yes/no/on/off booleans; keep true/false.
 _Loader.yaml_implicit_resolvers = {
@@ -61,7 +88,15 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _tagged_as(node: yaml.Node, kind: type, what: str) -> None:
+    """An explicit ``!!map``/``!!seq`` tag on the wrong kind of node reaches our constructors."""
+    if not isinstance(node, kind):
+        tag = shown(node.tag.rsplit(":", 1)[-1])
+        raise YamlSyntaxError(node.start_mark.line + 1, f"a value tagged {tag} must be a {what}")
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
+    _tagged_as(node, yaml.MappingNode, "mapping")
     loader.flatten_mapping(node)
     result = LocatedDict()
     result.line = node.start_mark.line + 1
@@ -73,7 +108,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
             raise YamlSyntaxError(line, "a key must be a plain value, not a list or mapping")
         if key in result:
             raise YamlSyntaxError(
-                line, f"duplicate key '{key}' (first written on line {result.lines[key]})"
+                line, f"duplicate key '{shown(key)}' (first written on line {result.lines[key]})"
             )
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = line
@@ -81,28 +116,81 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
+    _tagged_as(node, yaml.SequenceNode, "list")
     result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
+# Python refuses to print integers of more than 4,300 digits (sys.get_int_max_str_digits), so a
+# longer one could not appear in a message or a literal; it stays the text that was written.
+_INT_DIGITS = 4000
+_INT_BITS = _INT_DIGITS * 10 // 3  # 10 bits hold 3 decimal digits
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> object:
+    text = loader.construct_scalar(node)
+    if len(text) > _INT_DIGITS:  # not even converted: int() itself refuses over 4,300 digits
+        return text
+    value = yaml.SafeLoader.construct_yaml_int(loader, node)
+    return text if value.bit_length() > _INT_BITS else value
+
+
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
-    """A date-like scalar that is no calendar date (2026-13-03) stays text for a clear message."""
+    """A date-like scalar that is no calendar date (2026-13-03, or anything tagged ``!!timestamp``)
+    stays text for a clear message."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, AttributeError):  # AttributeError: PyYAML's pattern did not match at all
         return loader.construct_scalar(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _check_shape(text: str) -> None:
+    """Walk the parser's events (libyaml's parser keeps a stack, it does not recurse) and refuse
+    deep nesting, many aliases and alias bombs before the recursive composer sees them."""
+    depth = aliases = values = 0
+    sizes: dict[str, int] = {}  # anchor -> values it stands for, itself included
+    opened: list[tuple[str | None, int]] = []  # (anchor, values before it) of open collections
+    for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_YAML_ALIASES:
+                raise YamlSyntaxError(line, f"more than {MAX_YAML_ALIASES} aliases (*name) in one file; "
+                                      "write the values out")
+            values += sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise YamlSyntaxError(line, f"lists and mappings nested more than {MAX_YAML_DEPTH} deep; "
+                                      "is a bracket left open?")
+            opened.append((event.anchor, values))
+            values += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            anchor, before = opened.pop()
+            if anchor is not None:
+                sizes[anchor] = values - before
+        if values > MAX_YAML_VALUES:
+            raise YamlSyntaxError(line, f"more than {MAX_YAML_VALUES:,} values once aliases are "
+                                  "expanded (aliases of aliases?); write the values out")
 
 
 def load(text: str, filename: str) -> tuple[Any, list[Problem]]:
     """Parse ``text``; return the data (None on failure) and the problems found."""
     try:
+        _check_shape(text)
         return yaml.load(text, Loader=_Loader), []  # noqa: S506 - _Loader is a SafeLoader
     except YamlSyntaxError as exc:
         return None, [Problem(filename, exc.line, str(exc))]
@@ -110,6 +198,37 @@ def load(text: str, filename: str) -> tuple[Any, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(part for part in (exc.context, exc.problem) if part)
-        return None, [Problem(filename, line, f"malformed YAML: {what}")]
+        return None, [Problem(filename, line, f"malformed YAML: {shown(what, 300)}")]
+    except UnicodeEncodeError as exc:  # a lone surrogate in a str that did not come from a file
+        line = text.count("\n", 0, exc.start) + 1
+        return None, [Problem(filename, line, f"character U+{ord(text[exc.start]):04X} (half of a "
+                              "surrogate pair) is not text; remove it")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, C1 controls)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+        # libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters
+        before = text.encode("utf-8")[: exc.position] if yaml.__with_libyaml__ else text[: exc.position]
+        line = before.count(b"\n" if yaml.__with_libyaml__ else "\n") + 1
+        return None, [Problem(filename, line, f"malformed YAML: character U+{code:04X} is not allowed "
+                              "in YAML (control characters, U+FFFE and U+FFFF are not); remove it")]
     except yaml.YAMLError as exc:
-        return None, [Problem(filename, None, f"malformed YAML: {exc}")]
+        return None, [Problem(filename, None, f"malformed YAML: {shown(str(exc), 300)}")]
+
+
+# Below this many files, starting worker processes (~0.5 s) costs more than it saves.
+PARALLEL_FILES = 64
+
+
+def load_many(items: list[tuple[str, str]], jobs: int = 1) -> list[tuple[Any, list[Problem]]]:
+    """``load`` for many (text, filename) pairs, in ``jobs`` worker processes when there are many.
+
+    Parsing is most of the time of loading a large corpus and each file is independent; the
+    located values travel back pickled, which costs a small fraction of parsing them.
+    """
+    if jobs < 2 or len(items) < PARALLEL_FILES:
+        return [load(text, filename) for text, filename in items]
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(_load_pair, items, chunksize=16))
+
+
+def _load_pair(item: tuple[str, str]) -> tuple[Any, list[Problem]]:
+    return load(*item)

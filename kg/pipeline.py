@@ -48,18 +48,24 @@ def compile_corpus(corpus_dir: Path | str = DEFAULT_CORPUS) -> tuple[Corpus, Bui
 
 
 def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = None,
-          fmt: str = "turtle", *, cache: bool = True, jobs: int | None = None,
+          fmt: str = "turtle", *, cache: bool = True, jobs: int = 1,
           progress: Progress = SILENT) -> BuildReport:
     """Build the graph of ``corpus_dir`` and write it to ``output`` (default build/ilkg.<ext>).
 
     Documents stream to a temporary file while their units are validated; the file replaces
     ``output`` only when every unit conformed. SHACL verdicts are cached in ``.kg-cache/`` beside
-    the output unless ``cache`` is false; ``jobs`` worker processes check the units that miss it.
+    the output unless ``cache`` is false. ``jobs`` > 1 parses YAML and checks the units that miss
+    the cache in that many spawned worker processes (from a script, call it only under
+    ``if __name__ == "__main__":``; ``kg`` does, with one per CPU).
     """
     if fmt not in FORMATS:
         raise SetupError(f"unknown format '{fmt}'; known: {', '.join(FORMATS)}")
     target = Path(output) if output is not None else default_output(fmt)
-    corpus = load_corpus(corpus_dir)
+    if target.resolve().is_relative_to(Path(corpus_dir).resolve()):
+        raise SetupError(f"the output {target} is inside the corpus folder {corpus_dir}: the build "
+                         "never writes there (it would replace or add to the sources); choose "
+                         "another -o")
+    corpus = load_corpus(corpus_dir, jobs)
     built = build_graph(corpus)
     units = len(corpus.documents) + 1
     checker = Checker(VerdictCache(target.parent if cache else None), jobs, progress, expected=units)
@@ -76,10 +82,10 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
                        checker.checked, checker.cached)
 
 
-def validate(corpus_dir: Path | str = DEFAULT_CORPUS, *, jobs: int | None = None,
+def validate(corpus_dir: Path | str = DEFAULT_CORPUS, *, jobs: int = 1,
              progress: Progress = SILENT) -> BuildReport:
     """Everything ``build`` checks (every unit, no cache), writing nothing."""
-    corpus = load_corpus(corpus_dir)
+    corpus = load_corpus(corpus_dir, jobs)
     built = build_graph(corpus)
     progress.start("validating", len(corpus.documents) + 1)
     try:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -257,10 +256,10 @@ class Checker:
     violations and caches nothing, so the next build checks those units again.
     """
 
-    def __init__(self, cache: VerdictCache, jobs: int | None = None,
-                 progress: Progress = SILENT, expected: int = 0):
+    def __init__(self, cache: VerdictCache, jobs: int = 1, progress: Progress = SILENT,
+                 expected: int = 0):
         self.cache = cache
-        self.jobs = jobs or os.cpu_count() or 1
+        self.jobs = jobs
         self.progress = progress
         self.parallel = self.jobs > 1 and expected >= PARALLEL_FROM
         self.size = BATCH_PARALLEL if self.parallel else BATCH_SERIAL
@@ -324,7 +323,7 @@ class Checker:
         self.cache.save()
 
 
-def validate_built(built: BuiltGraph, cache_folder: Path | None = None, jobs: int | None = None,
+def validate_built(built: BuiltGraph, cache_folder: Path | None = None, jobs: int = 1,
                    progress: Progress = SILENT) -> Checker:
     """Check every unit of ``built`` (for ``kg validate`` and the library); return the checker."""
     checker = Checker(VerdictCache(cache_folder), jobs, progress, len(built.corpus.documents) + 1)
