@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,37 @@ def corpus_copy(tmp_path: Path) -> Path:
     return target
 
 
+@contextlib.contextmanager
+def editor_endpoint(corpus_dir: Path, **config) -> Iterator:
+    """``kg serve`` of ``corpus_dir`` on an ephemeral port, with the Yasgui page it must have."""
+    from kg.endpoint import EndpointConfig
+    from kg.pipeline import open_endpoint
+
+    running = open_endpoint(EndpointConfig(port=0, **config), corpus_dir=corpus_dir).start()
+    try:
+        if running.server.config.yasgui_dir is None:
+            pytest.fail("Yasgui is not installed: run `npm ci` at the top of the checkout (the set-up "
+                        "step that installs node_modules/@zazuko/yasgui from package-lock.json)")
+        yield running
+    finally:
+        running.close()
+
+
+def one_document_corpus(root: Path, document: str = MINI_DOC, annotations: bool = True) -> Path:
+    """A writable corpus at ``root``: the real catalogues and one real document (with its real
+    annotations unless ``annotations`` is false). Builds in a fraction of a second."""
+    (root / "documents").mkdir(parents=True, exist_ok=True)
+    (root / "annotations").mkdir(exist_ok=True)
+    shutil.copytree(CORPUS / "catalogues", root / "catalogues", dirs_exist_ok=True)
+    for suffix in (".txt", ".yaml"):
+        shutil.copy(CORPUS / "documents" / f"{document}{suffix}", root / "documents")
+    if annotations:
+        shutil.copy(CORPUS / "annotations" / f"{document}.yaml", root / "annotations")
+    for path in root.rglob("*.*"):
+        path.chmod(0o644)
+    return root
+
+
 @pytest.fixture
 def mini_corpus(tmp_path: Path):
     """A factory: a corpus with the real catalogues, one real document and the given annotations.
@@ -66,12 +99,7 @@ def mini_corpus(tmp_path: Path):
     """
 
     def make(claims_yaml: str, document: str = MINI_DOC) -> Path:
-        root = tmp_path / "mini"
-        (root / "documents").mkdir(parents=True, exist_ok=True)
-        (root / "annotations").mkdir(exist_ok=True)
-        shutil.copytree(CORPUS / "catalogues", root / "catalogues", dirs_exist_ok=True)
-        for suffix in (".txt", ".yaml"):
-            shutil.copy(CORPUS / "documents" / f"{document}{suffix}", root / "documents")
+        root = one_document_corpus(tmp_path / "mini", document, annotations=False)
         body = textwrap.dedent(claims_yaml).strip("\n")
         (root / "annotations" / f"{document}.yaml").write_text(
             f"document: {document}\nclaims:\n{textwrap.indent(body, '  ')}\n", encoding="utf-8"

@@ -27,7 +27,7 @@ from kg.errors import CorpusError, OutputError, ShapeError
 from kg.formats import FORMATS
 from kg.pipeline import build
 
-from .conftest import CORPUS, MINI_DOC
+from .conftest import CORPUS, MINI_DOC, one_document_corpus
 
 KG = [sys.executable, "-c", "from kg.cli import cli; cli()"]
 
@@ -44,14 +44,7 @@ def fingerprint(root: Path) -> dict[str, tuple]:
 
 def mini(tmp_path: Path) -> Path:
     """A one-document corpus (builds in a fraction of a second): the catalogues and the wire report."""
-    root = tmp_path / "corpus"
-    (root / "documents").mkdir(parents=True)
-    (root / "annotations").mkdir()
-    shutil.copytree(CORPUS / "catalogues", root / "catalogues")
-    for suffix in (".txt", ".yaml"):
-        shutil.copy(CORPUS / "documents" / f"{MINI_DOC}{suffix}", root / "documents")
-    shutil.copy(CORPUS / "annotations" / f"{MINI_DOC}.yaml", root / "annotations")
-    return root
+    return one_document_corpus(tmp_path / "corpus")
 
 
 def leftovers(folder: Path, target: Path) -> list[str]:

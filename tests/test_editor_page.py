@@ -20,10 +20,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from kg.endpoint import EndpointConfig
-from kg.pipeline import open_endpoint
-
-from .conftest import CHROMIUM_ARGS, CORPUS
+from .conftest import CHROMIUM_ARGS, CORPUS, editor_endpoint
 
 PAGE_SIZE = 50  # rows per page of Yasgui's table
 CLAIM_COUNT = "SELECT (COUNT(?claim) AS ?claims) WHERE { ?claim a <https://w3id.org/ilkg/ontology#Claim> }"
@@ -41,14 +38,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture(scope="module")
 def endpoint():
-    running = open_endpoint(EndpointConfig(port=0, workers=2), corpus_dir=CORPUS).start()
-    try:
-        if running.server.config.yasgui_dir is None:
-            pytest.fail("Yasgui is not installed: run `npm ci` at the top of the checkout (the set-up "
-                        "step that installs node_modules/@zazuko/yasgui from package-lock.json)")
+    with editor_endpoint(CORPUS, workers=2) as running:
         yield running
-    finally:
-        running.close()
 
 
 @pytest.fixture(scope="module")

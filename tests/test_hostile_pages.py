@@ -34,14 +34,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg import pipeline
 from kg.argument import Scope
-from kg.endpoint import EndpointConfig
 from kg.engines import open_engine
 from kg.ontology_docs import write_ontology_docs
-from kg.pipeline import export_map, open_endpoint, timeline_figure, validate
+from kg.pipeline import export_map, timeline_figure, validate
 from kg.render import page_graph, write_page
 from kg.resources import ontology_dir
 
-from .conftest import CHROMIUM_ARGS
+from .conftest import CHROMIUM_ARGS, editor_endpoint
 from .hostile_corpus import (
     HOSTILE,
     HOSTILE_CLAIM,
@@ -362,14 +361,8 @@ def test_render_page(engine, visit, tmp_path):
 
 @pytest.fixture(scope="module")
 def endpoint(hostile_corpus):
-    running = open_endpoint(EndpointConfig(port=0, workers=1), corpus_dir=hostile_corpus).start()
-    try:
-        if running.server.config.yasgui_dir is None:
-            pytest.fail("Yasgui is not installed: run `npm ci` at the top of the checkout (the set-up "
-                        "step that installs node_modules/@zazuko/yasgui from package-lock.json)")
+    with editor_endpoint(hostile_corpus, workers=1) as running:
         yield running
-    finally:
-        running.close()
 
 
 ACTIVE = ".yasgui .tabPanel.active"

@@ -3,7 +3,6 @@ the file (and the line, where there is one); the bundled corpus stays far below 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from kg.corpus import load_corpus
 from kg.errors import CorpusError
 from kg.located_yaml import load as load_yaml
 
-from .conftest import CORPUS, MINI_DOC
+from .conftest import CORPUS, MINI_DOC, one_document_corpus
 
 FILLER = b"The representative of a Member State took the floor and spoke at length about the item.\n"
 
@@ -22,16 +21,7 @@ FILLER = b"The representative of a Member State took the floor and spoke at leng
 @pytest.fixture
 def mini(tmp_path) -> Path:
     """A writable one-document corpus: the catalogues and the wire report with its annotations."""
-    root = tmp_path / "corpus"
-    (root / "documents").mkdir(parents=True)
-    (root / "annotations").mkdir()
-    shutil.copytree(CORPUS / "catalogues", root / "catalogues")
-    for suffix in (".txt", ".yaml"):
-        shutil.copy(CORPUS / "documents" / f"{MINI_DOC}{suffix}", root / "documents")
-    shutil.copy(CORPUS / "annotations" / f"{MINI_DOC}.yaml", root / "annotations")
-    for path in root.rglob("*.*"):
-        path.chmod(0o644)
-    return root
+    return one_document_corpus(tmp_path / "corpus")
 
 
 def padded(data: bytes, size: int, filler: bytes) -> bytes:
