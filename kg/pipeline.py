@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .builder import BuiltGraph, build_graph
-from .corpus import load_corpus
 from .errors import SetupError
-from .formats import FORMATS
-from .models import Corpus
-from .output import atomic_output, write_atomic
 from .progress import SILENT, Progress
-from .stats import Stats, corpus_stats
-from .validation import Checker, VerdictCache, document_unit, shared_unit, validate_built
+
+if TYPE_CHECKING:  # the build's modules pull in rdflib and pyoxigraph: imported where used, so
+    # that `kg query --list` or `kg serve --help` start without them
+    from .builder import BuiltGraph
+    from .models import Corpus
+    from .stats import Stats
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUTPUT_DIR = Path("build")
@@ -36,11 +36,17 @@ class BuildReport:
 
 
 def default_output(fmt: str) -> Path:
+    from .formats import FORMATS
+
     return DEFAULT_OUTPUT_DIR / f"ilkg{FORMATS[fmt].extension}"
 
 
 def compile_corpus(corpus_dir: Path | str = DEFAULT_CORPUS) -> tuple[Corpus, BuiltGraph]:
     """Load, check, build and SHACL-validate; the graph returned always conforms."""
+    from .builder import build_graph
+    from .corpus import load_corpus
+    from .validation import validate_built
+
     corpus = load_corpus(corpus_dir)
     built = build_graph(corpus)
     validate_built(built)
@@ -58,6 +64,13 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
     the cache in that many spawned worker processes (from a script, call it only under
     ``if __name__ == "__main__":``; ``kg`` does, with one per CPU).
     """
+    from .builder import build_graph
+    from .corpus import load_corpus
+    from .formats import FORMATS
+    from .output import atomic_output
+    from .stats import corpus_stats
+    from .validation import Checker, VerdictCache, document_unit, shared_unit
+
     if fmt not in FORMATS:
         raise SetupError(f"unknown format '{fmt}'; known: {', '.join(FORMATS)}")
     target = Path(output) if output is not None else default_output(fmt)
@@ -85,6 +98,11 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
 def validate(corpus_dir: Path | str = DEFAULT_CORPUS, *, jobs: int = 1,
              progress: Progress = SILENT) -> BuildReport:
     """Everything ``build`` checks (every unit, no cache), writing nothing."""
+    from .builder import build_graph
+    from .corpus import load_corpus
+    from .stats import corpus_stats
+    from .validation import validate_built
+
     corpus = load_corpus(corpus_dir, jobs)
     built = build_graph(corpus)
     progress.start("validating", len(corpus.documents) + 1)
@@ -98,6 +116,9 @@ def validate(corpus_dir: Path | str = DEFAULT_CORPUS, *, jobs: int = 1,
 
 def stats(corpus_dir: Path | str = DEFAULT_CORPUS) -> Stats:
     """Counts of a checked corpus (no graph is built)."""
+    from .corpus import load_corpus
+    from .stats import corpus_stats
+
     return corpus_stats(load_corpus(corpus_dir))
 
 
@@ -190,6 +211,7 @@ def export_map(fmt: str, output: Path | str, **options) -> Path:
     import io
 
     from .exporters import EXPORTERS
+    from .output import write_atomic
 
     if fmt not in EXPORTERS:
         raise SetupError(f"unknown export format '{fmt}'; known: {', '.join(sorted(EXPORTERS))}")

@@ -90,7 +90,7 @@ def _violations(graph: Graph, focus: set[URIRef] | None, shapes: Graph | None = 
     return sorted(problems), text
 
 
-_SHAPES: dict[str, Graph] = {}
+_SHAPES: Graph | None = None
 
 # The classes of the nodes a document unit owns (its focus nodes): its shapes target only these.
 DOCUMENT_CLASSES = frozenset(URIRef(iri) for iri in (
@@ -98,36 +98,35 @@ DOCUMENT_CLASSES = frozenset(URIRef(iri) for iri in (
     OA.TextPositionSelector, PROV.Entity))
 
 
-def _shapes(scope: str = "all") -> Graph:
-    """The shapes graph as parsed; for ``document`` units, without the targets of other classes."""
-    if scope not in _SHAPES:  # one parse per process: workers validate many units
-        shapes = load_shapes()
-        if scope == "document":
-            for shape, target in list(shapes.subject_objects(SH.targetClass)):
-                if target not in DOCUMENT_CLASSES:
-                    shapes.remove((shape, SH.targetClass, target))
-        _SHAPES[scope] = shapes
-    return _SHAPES[scope]
+def _shapes() -> Graph:
+    global _SHAPES  # one parse per process: workers validate many units
+    if _SHAPES is None:
+        _SHAPES = load_shapes()
+    return _SHAPES
 
 
-def _targeting(graph: Graph, focus: set[URIRef]) -> Graph:
-    """Document shapes that target the unit's focus nodes by name instead of by class.
+def _targeting(graph: Graph, focus: set[URIRef], shared: bool) -> Graph:
+    """The shapes, with the class targets of document shapes turned into the focus nodes by name.
 
     A document unit's context is typed (an actor, a norm, a claim of another document) so that
-    ``sh:class`` holds; targeted by class, each would be checked again and fail for want of
-    its other triples. The shapes for actors and norms lose their targets here (those are checked in
-    the shared unit), and each class target of a document shape becomes ``sh:targetNode`` for the
-    focus nodes that are SHACL instances of that class. pySHACL's ``focus_nodes`` and
-    ``use_shapes`` options would do this, but in 0.40 the first skips nested shapes on literals
-    (a bad date would pass) and the second validates nothing when property shapes are IRIs.
+    ``sh:class`` holds; targeted by class, each would be checked again and fail for want of its
+    other triples. So each class target of a document shape becomes ``sh:targetNode`` for the
+    focus nodes that are SHACL instances of that class, and, unless the ``shared`` unit (which
+    holds the catalogues in full) is being checked too, the shapes of other classes lose their
+    targets. pySHACL's ``focus_nodes`` and ``use_shapes`` options would do this, but in 0.40 the
+    first skips nested shapes on literals (a bad date would pass) and the second validates
+    nothing when property shapes are IRIs.
     """
     shapes = Graph()
-    for triple in _shapes("document"):
+    for triple in _shapes():
         shapes.add(triple)
     for shape, target in list(shapes.subject_objects(SH.targetClass)):
+        if target not in DOCUMENT_CLASSES:
+            if not shared:
+                shapes.remove((shape, SH.targetClass, target))
+            continue
         shapes.remove((shape, SH.targetClass, target))
-        classes = set(graph.transitive_subjects(RDFS.subClassOf, target))
-        for kind in classes:
+        for kind in set(graph.transitive_subjects(RDFS.subClassOf, target)):
             for node in graph.subjects(RDF.type, kind):
                 if node in focus:
                     shapes.add((shape, SH.targetNode, node))
@@ -148,7 +147,7 @@ class Unit:
     name: str
     data: bytes
     focus: tuple[str, ...]
-    scope: str = "document"  # which shapes apply (see _shapes); units of one scope batch together
+    scope: str = "document"  # "all": the shared unit, whose class targets are kept (see _targeting)
 
     @property
     def key(self) -> str:
@@ -199,10 +198,9 @@ def check_units(units: list[Unit]) -> list[Problem]:
     for unit in units:  # pyoxigraph parses N-Triples several times faster than rdflib
         for triple in ox.parse(unit.data, ox.RdfFormat.N_TRIPLES):
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    [scope] = {unit.scope for unit in units}
     focus = {URIRef(node) for unit in units for node in unit.focus}
-    shapes = _shapes("all") if scope == "all" else _targeting(graph, focus)
-    return _violations(graph, focus, shapes)[0]
+    shared = any(unit.scope == "all" for unit in units)
+    return _violations(graph, focus, _targeting(graph, focus, shared))[0]
 
 
 def _engine_stamp() -> str:
@@ -277,7 +275,7 @@ class Checker:
             self.progress.advance(1)
             return
         self.checked += 1
-        if unit.scope != "document":  # the shared unit takes other shapes: checked alone, now
+        if unit.scope != "document" and self.parallel:  # first, alone, while workers start
             self._record([key], check_units([unit]))
             return
         self.batch.append((key, unit))
