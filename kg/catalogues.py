@@ -21,7 +21,10 @@ from .models import ACTOR_TYPES, NORM_TYPES, Actor, Event, Norm, Where
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATE_ID = re.compile(r"^[A-Z]{3}$")
 QID = re.compile(r"^Q[1-9][0-9]*$")
-IRI = re.compile(r"^https?://\S+$")
+# An http(s) URL whose characters are all allowed in an RDF IRI (RFC 3987 excludes spaces and
+# <>"{}|\^` ); ' is refused too, since some pages (Yasgui's result table) put IRIs in '-quoted
+# attributes. Such characters are written percent-encoded (%27 for ').
+IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`']+$")
 
 ACTOR_FIELDS = ("id", "type", "name", "aliases", "wikidata", "organ_of", "acts_for", "role")
 NORM_FIELDS = (
@@ -135,7 +138,9 @@ def load_norms(sources: Iterable[tuple[Any, str]], problems: list[Problem]) -> d
                     fields.report("label", f"needs a label in '{lang}' (English and Spanish)")
             text = fields.text("text")
             if text is not None and not IRI.match(text):
-                fields.report("text", f"'text' must be the URL of the official text, not '{shown(text)}'")
+                fields.report("text", f"'text' must be the URL of the official text (http or https, with "
+                              f"spaces, quotes, <, >, {{, }}, |, \\, ^ and ` percent-encoded), not "
+                              f"'{shown(text)}'")
             adopted = fields.date("adopted")
             if kind == "instrument" and (adopted is None or text is None):
                 fields.report(None, "an instrument needs 'adopted' (date) and 'text' (official URL)")

@@ -93,8 +93,9 @@ def _annotations(data: dict) -> None:
         claim["note"] = hostile("claim-note", claim.get("note", ""))
 
 
-# An official text's URL only has to be http(s) without spaces: this one leaves a quoted attribute.
-HOSTILE_URL = "https://example.org/text'onmouseover='window.__pwned=1'x='"
+# An official text's URL must be http(s) with only IRI characters (quotes percent-encoded; a raw
+# quote is refused by the loader): this one would leave a quoted attribute if decoded on the way.
+HOSTILE_URL = "https://example.org/text%27onmouseover=%27window.__pwned=1%27x=%27"
 # A corpus extension of the norm catalogue: a principle and a provision, both invoked below.
 NORMS = {"norms": [
     {"id": HOSTILE_NORM, "type": "principle", "notation": hostile("norm-notation"), "text": HOSTILE_URL,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kg.corpus import load_corpus
@@ -168,3 +170,18 @@ def test_every_error_of_a_run_is_reported_together(mini_corpus):
 def test_missing_corpus_folder_is_a_setup_error(tmp_path):
     with pytest.raises(SetupError, match="no corpus at"):
         load_corpus(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a'b", 'https://example.org/a"b', "https://example.org/<a>",
+                                 "https://example.org/a b", "ftp://example.org/a"])
+def test_an_official_text_url_must_be_an_iri_without_quotes(corpus_copy, url):
+    """Characters an RDF IRI cannot hold would stop the build; a quote would leave a quoted
+    attribute in pages that show the link (Yasgui's result table)."""
+    (corpus_copy / "catalogues" / "norms.yaml").write_text(
+        "norms:\n  - id: test-principle\n    type: principle\n    notation: Test principle\n"
+        "    label: {en: Test principle, es: Principio de prueba}\n"
+        f"    text: {json.dumps(url)}\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(corpus_copy)
+    [problem] = [p for p in caught.value.problems if "official text" in p.message]
+    assert problem.file.endswith("norms.yaml") and problem.line == 6
