@@ -17,8 +17,6 @@ long for Python to print).
 from __future__ import annotations
 
 import re
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from typing import Any
 
 import yaml
@@ -226,7 +224,9 @@ def load_many(items: list[tuple[str, str]], jobs: int = 1) -> list[tuple[Any, li
     """
     if jobs < 2 or len(items) < PARALLEL_FILES:
         return [load(text, filename) for text, filename in items]
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+    from .workers import worker_pool
+
+    with worker_pool(jobs) as pool:
         return list(pool.map(_load_pair, items, chunksize=16))
 
 

@@ -22,7 +22,6 @@ import hashlib
 import json
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,6 +34,7 @@ from .namespaces import ILK, OA
 from .output import write_atomic
 from .progress import SILENT, Progress
 from .resources import ontology_dir
+from .workers import worker_pool
 
 CACHE_NAME = ".kg-cache"
 PARALLEL_FROM = 16  # fewer units than this are checked in-process (a worker costs ~0.5 s to start)
@@ -289,7 +289,7 @@ class Checker:
             self._record(keys, check_units(units))
             return
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"))
+            self.pool = worker_pool(self.jobs)
         self.pending.append((self.pool.submit(check_units, units), keys))
         while len(self.pending) > 2 * self.jobs:  # back-pressure: hold few units in memory
             self._collect_oldest()
