@@ -38,8 +38,8 @@ from .workers import worker_pool
 
 CACHE_NAME = ".kg-cache"
 PARALLEL_FROM = 16  # fewer units than this are checked in-process (a worker costs ~0.5 s to start)
-# Units checked together in one pySHACL run: each run has a fixed cost (the shapes are compiled
-# again), so a few dozen documents per run is several times faster than one run per document.
+# Units checked together in one pySHACL run: each run has a fixed cost (the shapes graph is read
+# and compiled again), which dozens of documents share.
 BATCH_SERIAL = 64
 BATCH_PARALLEL = 16
 
