@@ -266,7 +266,8 @@ def test_request_body_cap(served):
 
 def test_request_body_cap_is_enforced_before_the_body_is_read(served):
     """A huge Content-Length is refused at once: the server does not wait for a gigabyte."""
-    answer = raw(served, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+    answer = raw(served, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Content-Type: application/sparql-query\r\n"
                          b"Content-Length: 1000000000\r\n\r\nSELECT")
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413 ")
