@@ -282,6 +282,18 @@ def push(endpoint: str, graph_iri: str | None, user: str | None, password: str |
               help="Largest result a query may return.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Query worker processes (each holds a copy of the graph).")
+@click.option("--query-memory", type=click.IntRange(min=0), default=1024, show_default=True, metavar="MB",
+              help="Memory a worker may add while answering (Linux); a query that needs more is "
+              "stopped and its worker replaced. 0: no cap.")
+@click.option("--max-body", type=click.IntRange(min=1), default=1_000_000, show_default=True,
+              metavar="BYTES", help="Largest request body.")
+@click.option("--max-query", type=click.IntRange(min=1), default=100_000, show_default=True,
+              metavar="CHARS", help="Longest query text.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Open connections; more are answered 503 at once.")
+@click.option("--client-timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,
+              metavar="SECONDS", help="How long a connection may stay silent (also while sending a "
+              "body) before it is closed.")
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests (Access-Control-Allow-Origin: *).")
 @click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="A Host name to answer besides 127.0.0.1 and localhost, e.g. the public name a "
@@ -289,7 +301,8 @@ def push(endpoint: str, graph_iri: str | None, user: str | None, password: str |
 @click.option("-v", "--verbose", is_flag=True, help="Log each request to stderr.")
 @reports_errors
 def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: float, max_rows: int,
-          workers: int, cors: bool, allowed_hosts: tuple[str, ...], verbose: bool) -> None:
+          workers: int, query_memory: int, max_body: int, max_query: int, max_connections: int,
+          client_timeout: float, cors: bool, allowed_hosts: tuple[str, ...], verbose: bool) -> None:
     """Serve a read-only SPARQL endpoint at /sparql and a query editor at /.
 
     Updates, LOAD, SERVICE and FROM are refused; no request leaves the machine.
@@ -298,12 +311,18 @@ def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: fl
     Examples:
       kg serve
       kg serve --port 3030 --timeout 10 --max-rows 5000
+      kg serve --workers 4 --query-memory 512 --max-connections 32
+
+    The limits and how to run the endpoint in public are in SECURITY.md.
     """
     from .endpoint import EndpointConfig
     from .pipeline import open_endpoint
 
     config = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows,
-                            workers=workers, cors=cors, allowed_hosts=allowed_hosts)
+                            workers=workers, query_memory_mb=query_memory or None,
+                            max_body=max_body, max_query=max_query,
+                            max_connections=max_connections, client_timeout=client_timeout,
+                            cors=cors, allowed_hosts=allowed_hosts)
     log = (lambda line: click.echo(line, err=True)) if verbose else None
     endpoint = open_endpoint(config, corpus_dir=corpus_dir, data=data, log=log)
     click.echo(f"SPARQL endpoint: {endpoint.url}/sparql")
