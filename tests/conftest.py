@@ -30,6 +30,29 @@ CHROMIUM_ARGS = [
     "--no-default-browser-check",
 ]
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright, one per test module (Playwright's sync API
+    keeps an event loop of its own, which should not outlive the module that needs it); a missing
+    piece fails with the set-up step that installs it, never a download."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is not installed: run `pip install -e '.[test]'` (the set-up "
+                    "step `make test` does this); never `playwright install`")
+    executable = str(CHROMIUM) if CHROMIUM.is_file() else shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: run `apt-get install -y chromium` (the set-up step in "
+                    ".ci/run); these tests use Debian's chromium, never a downloaded browser")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
 # A real seed document for small corpora: the wire report of 3 January 2026.
 MINI_DOC = "sg-alarmed-2026-01-03"
 

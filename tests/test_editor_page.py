@@ -13,14 +13,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
 import pytest
 
-from .conftest import CHROMIUM_ARGS, CORPUS, editor_endpoint
+from .conftest import CORPUS, editor_endpoint
 
 PAGE_SIZE = 50  # rows per page of Yasgui's table
 CLAIM_COUNT = "SELECT (COUNT(?claim) AS ?claims) WHERE { ?claim a <https://w3id.org/ilkg/ontology#Claim> }"
@@ -40,23 +39,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def endpoint():
     with editor_endpoint(CORPUS, workers=2) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is not installed: run `pip install -e '.[test]'` (the "
-                    "set-up step `make test` does this); never `playwright install`")
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Chromium is not installed: run `apt-get install -y chromium` (the set-up step "
-                    "in .ci/run); these tests use Debian's chromium, never a downloaded browser")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @dataclass

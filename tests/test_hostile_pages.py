@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import shutil
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from kg.pipeline import export_map, timeline_figure, validate
 from kg.render import page_graph, write_page
 from kg.resources import ontology_dir
 
-from .conftest import CHROMIUM_ARGS, editor_endpoint
+from .conftest import editor_endpoint
 from .hostile_corpus import (
     HOSTILE,
     HOSTILE_CLAIM,
@@ -53,7 +52,6 @@ from .hostile_corpus import (
     make_hostile_corpus,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
 ILK = "https://w3id.org/ilkg/ontology#"
 # Every field make_hostile_corpus fills, by its marker; the quote is the hostile sentence itself.
 FIELDS = ("actor-name", "actor-alias", "actor-role", "event-label", "event-description", "event-alias",
@@ -127,23 +125,6 @@ CENTRE_ON = """([id, scale]) => {
 
 
 # --- the browser ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is not installed: run `pip install -e '.[test]'` (the set-up "
-                    "step `make test` does this); never `playwright install`")
-    executable = str(CHROMIUM) if CHROMIUM.is_file() else shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Chromium is not installed: run `apt-get install -y chromium` (the set-up step in "
-                    ".ci/run); these tests use Debian's chromium, never a downloaded browser")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def local(url: str) -> bool:

@@ -14,7 +14,6 @@ import contextlib
 import math
 import random
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +40,8 @@ from kg.render import (
     write_page,
 )
 
-from .conftest import CHROMIUM_ARGS, CORPUS, MINI_DOC
+from .conftest import CORPUS, MINI_DOC
 
-CHROMIUM = Path("/usr/bin/chromium")
 MARKUP = ("<img src=x onerror=alert(1)>", "<a href=x onmouseover=alert(2)>x</a>",
           "</script><script>alert(3)</script>")
 HOSTILE = " ".join(MARKUP)
@@ -83,25 +81,12 @@ CANVAS_INK = """() => {
 # --- fixtures ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture(scope="module", autouse=True)
+def pyvis_installed():
     try:
         import pyvis  # noqa: F401  (kg.render imports it lazily; say so here, plainly)
     except ImportError:
         pytest.fail("pyvis is not installed: run `pip install -e '.[test]'` (the set-up step `make test`)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is not installed: run `pip install -e '.[test]'` (the set-up "
-                    "step `make test` does this); never `playwright install`")
-    if not CHROMIUM.is_file() and shutil.which("chromium") is None:
-        pytest.fail("Chromium is not installed: run `apt-get install -y chromium` (the set-up step in "
-                    ".ci/run); these tests use Debian's chromium, never a downloaded browser")
-    executable = str(CHROMIUM) if CHROMIUM.is_file() else shutil.which("chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
