@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import textwrap
-from collections.abc import Iterator
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -51,6 +55,64 @@ def browser():
         launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@dataclass
+class Watched:
+    """A page in a fresh browser context, with everything it did that it must not do: requests it
+    was not allowed to make (blocked), console errors and uncaught exceptions, dialogs opened."""
+
+    page: object
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+
+@contextlib.contextmanager
+def watched(browser, seen: Callable[[object], Watched], *, allowed: Callable[[str], bool],
+            init_script: str, timeout_ms: float, forward: Callable[[object], None] | None = None):
+    """A page made by ``seen(page)`` in a new context of ``browser``: requests to URLs ``allowed``
+    refuses are aborted and recorded, the others go on (through ``forward`` if given);
+    ``init_script`` runs before the page's own scripts. The context closes on leaving."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
+    page = context.new_page()
+    watch = seen(page)
+
+    def route(handled):
+        if not allowed(handled.request.url):
+            watch.outside.append(handled.request.url)
+            handled.abort()
+        elif forward is not None:
+            forward(handled)
+        else:
+            handled.continue_()
+
+    def dialog(opened):
+        watch.dialogs.append(f"{opened.type}: {opened.message}")
+        opened.dismiss()
+
+    context.route("**/*", route)
+    context.add_init_script(init_script)
+    page.on("console", lambda message: message.type == "error" and watch.errors.append(message.text))
+    page.on("pageerror", lambda error: watch.errors.append(f"uncaught: {error}"))
+    page.on("dialog", dialog)
+    page.set_default_timeout(timeout_ms)
+    try:
+        yield watch
+    finally:
+        context.close()
+
+
+def http_rows(endpoint, query: str) -> list[dict]:
+    """The bindings a running endpoint answers for ``query`` over plain HTTP."""
+    body = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(f"{endpoint.url}/sparql", body, {
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)["results"]["bindings"]
 
 
 # A real seed document for small corpora: the wire report of 3 January 2026.

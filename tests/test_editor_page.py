@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from .conftest import CORPUS, editor_endpoint
+from .conftest import CORPUS, editor_endpoint, http_rows
 
 PAGE_SIZE = 50  # rows per page of Yasgui's table
 CLAIM_COUNT = "SELECT (COUNT(?claim) AS ?claims) WHERE { ?claim a <https://w3id.org/ilkg/ontology#Claim> }"
@@ -96,15 +96,6 @@ def open_editor(visit: Visit):
 def saved_queries(endpoint) -> list[dict]:
     with urllib.request.urlopen(f"{endpoint.url}/queries.json", timeout=30) as response:
         return json.load(response)
-
-
-def http_rows(endpoint, query: str) -> list[dict]:
-    """The bindings the endpoint answers for ``query`` over plain HTTP."""
-    body = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(f"{endpoint.url}/sparql", body, {
-        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)["results"]["bindings"]
 
 
 def run_active_tab(page) -> int:

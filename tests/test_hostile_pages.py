@@ -19,12 +19,11 @@ and Yasgui from ``npm ci``; they fail, never skip, without them. No browser is e
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -39,7 +38,7 @@ from kg.pipeline import export_map, timeline_figure, validate
 from kg.render import page_graph, write_page
 from kg.resources import ontology_dir
 
-from .conftest import editor_endpoint
+from .conftest import Watched, editor_endpoint, http_rows, watched
 from .hostile_corpus import (
     HOSTILE,
     HOSTILE_CLAIM,
@@ -134,17 +133,11 @@ def local(url: str) -> bool:
 
 
 @dataclass
-class Visit:
-    """A page in a fresh browser context, with everything it did that it must not do."""
+class Visit(Watched):
+    """A page under hostile data; ``csp`` False: the server's Content-Security-Policy header is
+    dropped on the way, to test escaping alone."""
 
-    page: object
-    csp: bool  # False: the server's Content-Security-Policy header is dropped on the way
-    outside: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def js(self, expression: str, arg=None):
-        return self.page.evaluate(expression, arg)
+    csp: bool = True
 
     def text(self, selector: str = "body") -> str:
         """What a reader sees in ``selector`` (innerText: no script or style contents)."""
@@ -165,38 +158,18 @@ class Visit:
         assert len(self.errors) - len(errors) <= len(handlers)
 
 
-@contextlib.contextmanager
 def new_visit(browser, *, csp: bool):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
-    page = context.new_page()
-    seen = Visit(page, csp)
-
-    def route(handled):
+    def forward(handled):
         url = handled.request.url
-        if not local(url):
-            seen.outside.append(url)
-            handled.abort()
-        elif not csp and handled.request.resource_type == "document" and url.startswith("http"):
+        if not csp and handled.request.resource_type == "document" and url.startswith("http"):
             response = handled.fetch()
             headers = {k: v for k, v in response.headers.items() if k.lower() != "content-security-policy"}
             handled.fulfill(response=response, headers=headers)
         else:
             handled.continue_()
 
-    def dialog(opened):
-        seen.dialogs.append(f"{opened.type}: {opened.message}")
-        opened.dismiss()
-
-    context.route("**/*", route)
-    context.add_init_script(RECORD)
-    page.on("console", lambda message: message.type == "error" and seen.errors.append(message.text))
-    page.on("pageerror", lambda error: seen.errors.append(f"uncaught: {error}"))
-    page.on("dialog", dialog)
-    page.set_default_timeout(20_000)
-    try:
-        yield seen
-    finally:
-        context.close()
+    return watched(browser, lambda page: Visit(page, csp=csp), allowed=local, init_script=RECORD,
+                   timeout_ms=20_000, forward=forward)
 
 
 @pytest.fixture(params=[True, False], ids=["with-csp", "escaping-alone"])
@@ -353,14 +326,6 @@ ALL_HOSTILE = """SELECT ?thing ?property ?text WHERE {
 # Yasr replaces {{name}} in a literal by the row's binding of ?name (its "mustache" feature), so
 # the template marker is not shown as written in its table; everything else is.
 SHOWN_IN_TABLE = tuple(piece for piece in SHOWN if "{{" not in piece)
-
-
-def http_rows(endpoint, query: str) -> list[dict]:
-    body = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(f"{endpoint.url}/sparql", body, {
-        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)["results"]["bindings"]
 
 
 def open_editor(visit: Visit, endpoint, fragment: str = "") -> None:

@@ -10,12 +10,10 @@ never skip, without them. No browser is ever downloaded.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import random
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -40,7 +38,7 @@ from kg.render import (
     write_page,
 )
 
-from .conftest import CORPUS, MINI_DOC
+from .conftest import CORPUS, MINI_DOC, Watched, watched
 
 MARKUP = ("<img src=x onerror=alert(1)>", "<a href=x onmouseover=alert(2)>x</a>",
           "</script><script>alert(3)</script>")
@@ -106,22 +104,13 @@ def pages(engine, tmp_path_factory) -> dict[str, Path]:
     }
 
 
-@dataclass
-class Visit:
-    """A page in a fresh browser context, with everything it did that it must not do."""
-
-    page: object
-    outside: list[str] = field(default_factory=list)  # requests to anything but file://, blocked
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
+class Visit(Watched):
+    """A rendered page opened from file://; any other request is blocked and recorded."""
 
     def open(self, path: Path, timeout: float = 60_000) -> Visit:
         self.page.goto(path.resolve().as_uri())
         self.page.wait_for_selector("body[data-ready=true]", timeout=timeout)
         return self
-
-    def js(self, expression: str, arg=None):
-        return self.page.evaluate(expression, arg)
 
     def shown(self) -> list[str]:
         """The ids of the nodes the network draws now."""
@@ -156,33 +145,9 @@ class Visit:
         assert self.dialogs == [], f"the page opened dialogs: {self.dialogs}"
 
 
-@contextlib.contextmanager
 def new_visit(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
-    page = context.new_page()
-    seen = Visit(page)
-
-    def files_only(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            seen.outside.append(route.request.url)
-            route.abort()
-
-    def dialog(opened):
-        seen.dialogs.append(f"{opened.type}: {opened.message}")
-        opened.dismiss()
-
-    context.route("**/*", files_only)
-    context.add_init_script(RECORD)
-    page.on("console", lambda message: message.type == "error" and seen.errors.append(message.text))
-    page.on("pageerror", lambda error: seen.errors.append(f"uncaught: {error}"))
-    page.on("dialog", dialog)
-    page.set_default_timeout(15_000)
-    try:
-        yield seen
-    finally:
-        context.close()
+    return watched(browser, Visit, allowed=lambda url: url.startswith("file://"), init_script=RECORD,
+                   timeout_ms=15_000)
 
 
 @pytest.fixture
