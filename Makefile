@@ -10,11 +10,11 @@ build: $(VENV)/.installed node_modules/.package-lock.json
 	$(BIN)/kg build
 
 test: $(VENV)/.installed-test node_modules/.package-lock.json tools/readers/node_modules/.package-lock.json
-	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/ruff check kg tests benchmarks notebooks
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/ruff check kg tests benchmarks notebooks
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
