@@ -8,6 +8,7 @@ libraries are imported inside the commands so that ``kg --help`` starts fast.
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -531,3 +532,18 @@ def synth(documents: int, seed: int, output: Path, quiet: bool) -> None:
     finally:
         bar.finish()
     click.echo(f"wrote {output}: {summary.summary()}")
+
+
+def main() -> None:
+    """The ``kg`` command (the console script).
+
+    ``kill``, ``timeout`` and CI runners stop a program with SIGTERM, which by default ends Python
+    at once: a build would leave its temporary file and the endpoint would not close its workers.
+    Here SIGTERM ends ``kg`` as an exit does, unwinding through that clean-up, with status 143.
+    """
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    cli()
+
+
+def _exit_on_sigterm(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)

@@ -29,7 +29,7 @@ from kg.pipeline import build
 
 from .conftest import CORPUS, MINI_DOC, one_document_corpus
 
-KG = [sys.executable, "-c", "from kg.cli import cli; cli()"]
+KG = [sys.executable, "-c", "from kg.cli import main; main()"]
 
 
 def fingerprint(root: Path) -> dict[str, tuple]:
@@ -243,6 +243,42 @@ def test_kill_9_mid_build_leaves_the_old_or_a_complete_output(tmp_path, big_corp
 
     assert seen == {"loading": ("killed", False), "temporary file created": ("killed", False),
                     "half written": ("killed", False), "never": ("finished", True)}
+
+
+def test_sigterm_mid_build_cleans_up(tmp_path, big_corpus):
+    """SIGTERM (``kill PID``, ``timeout``) once the temporary file exists: the build stops with
+    status 143, removes its temporary file, and leaves the previous output and no process behind."""
+    target = tmp_path / "out" / "graph.nt"
+    build(CORPUS, target, "nt", jobs=1)
+    previous = target.read_bytes()
+    process = subprocess.Popen(
+        [*KG, "build", "--corpus", str(big_corpus), "-o", str(target), "--format", "nt", "--no-cache",
+         "-j", "2", "-q"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while process.poll() is None and not _temporary(target.parent):
+            assert time.monotonic() < deadline, "kg build never created its temporary file"
+            time.sleep(0.002)
+        assert process.poll() is None, "the build finished before it could be stopped"
+        os.kill(process.pid, signal.SIGTERM)  # the build alone, as `kill PID` would
+        assert process.wait(timeout=60) == 143
+        assert target.read_bytes() == previous
+        assert leftovers(target.parent, target) == []
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:  # its workers end too
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("processes of the stopped build are still running")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.stderr.close()
 
 
 # --- the corpus is input only ------------------------------------------------------------------

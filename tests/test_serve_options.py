@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import os
 import re
+import signal
 import socket
 import time
 from pathlib import Path
@@ -130,3 +132,25 @@ def test_option_defaults_are_the_servers(monkeypatch):
     defaults = dataclasses.asdict(EndpointConfig())
     configured = dataclasses.asdict(seen["config"])
     assert {key: configured[key] for key in defaults} == defaults
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only a wait is missing
+
+
+def test_sigterm_stops_the_server_and_its_workers():
+    """``kill PID`` stops ``kg serve`` as Ctrl-C does: status 143 and no worker left running."""
+    with ServedEndpoint("--workers", "2", corpus=CORPUS) as server:
+        assert answered(server)
+        workers = server.worker_pids()
+        assert len(workers) == 2
+        os.kill(server.pid, signal.SIGTERM)
+        assert server.process.wait(timeout=60) == 143
+        deadline = time.monotonic() + 15
+        while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if running(pid)], "workers outlived the server"

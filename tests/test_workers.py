@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kg.synth import generate
 
-KG = [sys.executable, "-c", "from kg.cli import cli; cli()"]
+KG = [sys.executable, "-c", "from kg.cli import main; main()"]
 
 
 def _children(pid: int) -> set[int]:
