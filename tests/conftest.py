@@ -6,6 +6,7 @@ import contextlib
 import json
 import shutil
 import textwrap
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -104,6 +105,23 @@ def watched(browser, seen: Callable[[object], Watched], *, allowed: Callable[[st
         yield watch
     finally:
         context.close()
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie has exited; only its parent's wait is missing)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def outlive(pids, seconds: float = 15) -> list[int]:
+    """Those of ``pids`` still running after waiting up to ``seconds`` for them all to end."""
+    deadline = time.monotonic() + seconds
+    while any(running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [pid for pid in pids if running(pid)]
 
 
 def http_rows(endpoint, query: str) -> list[dict]:

@@ -23,7 +23,7 @@ from benchmarks.load_endpoint import ServedEndpoint
 from kg.cli import cli
 from kg.endpoint import EndpointConfig
 
-from .conftest import CORPUS
+from .conftest import CORPUS, outlive
 
 SMALL_QUERY = "ASK { ?s ?p ?o }"
 
@@ -134,14 +134,6 @@ def test_option_defaults_are_the_servers(monkeypatch):
     assert {key: configured[key] for key in defaults} == defaults
 
 
-def running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has exited; only a wait is missing
-
-
 def test_sigterm_stops_the_server_and_its_workers():
     """``kill PID`` stops ``kg serve`` as Ctrl-C does: status 143 and no worker left running."""
     with ServedEndpoint("--workers", "2", corpus=CORPUS) as server:
@@ -150,7 +142,4 @@ def test_sigterm_stops_the_server_and_its_workers():
         assert len(workers) == 2
         os.kill(server.pid, signal.SIGTERM)
         assert server.process.wait(timeout=60) == 143
-        deadline = time.monotonic() + 15
-        while any(running(pid) for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [pid for pid in workers if running(pid)], "workers outlived the server"
+        assert outlive(workers) == [], "workers outlived the server"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from kg.synth import generate
 
+from .conftest import outlive
+
 KG = [sys.executable, "-c", "from kg.cli import main; main()"]
 
 
@@ -25,14 +27,6 @@ def _children(pid: int) -> set[int]:
             if int(fields[1]) == pid:
                 found.add(int(entry.name))
     return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has exited; only its parent's wait is missing
 
 
 def test_workers_exit_when_their_build_is_killed(tmp_path):
@@ -51,10 +45,7 @@ def test_workers_exit_when_their_build_is_killed(tmp_path):
         assert len(workers) >= 2, "the build never started its worker processes"
         os.kill(build.pid, signal.SIGKILL)  # the parent alone, as `kill -9 PID` would
         build.wait()
-        deadline = time.monotonic() + 15
-        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [pid for pid in workers if _running(pid)], "workers outlived their build"
+        assert outlive(workers) == [], "workers outlived their build"
     finally:
         if build.poll() is None:
             build.kill()
