@@ -107,6 +107,18 @@ def watched(browser, seen: Callable[[object], Watched], *, allowed: Callable[[st
         context.close()
 
 
+# Where a vis-network node is drawn, in page coordinates, after centring the view on it, and the
+# node the network finds at that point (for the rendered pages' browser tests).
+CENTRE_ON = """([id, scale]) => {
+  const network = window.ilkg.network;
+  network.moveTo({ position: network.getPosition(id), scale, animation: false });
+  network.redraw();
+  const box = document.querySelector("#network canvas").getBoundingClientRect();
+  const point = network.canvasToDOM(network.getPosition(id));
+  return { x: box.left + point.x, y: box.top + point.y, top: network.getNodeAt(point) };
+}"""
+
+
 def running(pid: int) -> bool:
     """Whether process ``pid`` still runs (a zombie has exited; only its parent's wait is missing)."""
     try:

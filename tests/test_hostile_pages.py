@@ -38,7 +38,7 @@ from kg.pipeline import export_map, timeline_figure, validate
 from kg.render import page_graph, write_page
 from kg.resources import ontology_dir
 
-from .conftest import Watched, editor_endpoint, http_rows, watched
+from .conftest import CENTRE_ON, Watched, editor_endpoint, http_rows, watched
 from .hostile_corpus import (
     HOSTILE,
     HOSTILE_CLAIM,
@@ -112,14 +112,6 @@ INJECTED = """() => {
     if (["iframe", "object", "embed", "frame"].includes(tag)) found.push(tag);
   }
   return found;
-}"""
-CENTRE_ON = """([id, scale]) => {
-  const network = window.ilkg.network;
-  network.moveTo({ position: network.getPosition(id), scale, animation: false });
-  network.redraw();
-  const box = document.querySelector("#network canvas").getBoundingClientRect();
-  const point = network.canvasToDOM(network.getPosition(id));
-  return { x: box.left + point.x, y: box.top + point.y, top: network.getNodeAt(point) };
 }"""
 
 

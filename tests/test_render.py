@@ -38,7 +38,7 @@ from kg.render import (
     write_page,
 )
 
-from .conftest import CORPUS, MINI_DOC, Watched, watched
+from .conftest import CENTRE_ON, CORPUS, MINI_DOC, Watched, watched
 
 MARKUP = ("<img src=x onerror=alert(1)>", "<a href=x onmouseover=alert(2)>x</a>",
           "</script><script>alert(3)</script>")
@@ -53,15 +53,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI} (${where})`);
 });
 """
-# Where a node is drawn, in page coordinates, after centring the view on it.
-CENTRE_ON = """([id, scale]) => {
-  const network = window.ilkg.network;
-  network.moveTo({ position: network.getPosition(id), scale, animation: false });
-  network.redraw();
-  const box = document.querySelector("#network canvas").getBoundingClientRect();
-  const point = network.canvasToDOM(network.getPosition(id));
-  return { x: box.left + point.x, y: box.top + point.y };
-}"""
 # How much of the canvas is drawn on: non-white pixels and distinct colours.
 CANVAS_INK = """() => {
   const canvas = document.querySelector("#network canvas");
