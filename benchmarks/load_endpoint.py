@@ -262,16 +262,8 @@ class ServedEndpoint:
         return self.stderr.read().decode("utf-8", "replace")
 
     def worker_pids(self) -> list[int]:
-        """The query workers: the server's children started by multiprocessing's spawn."""
-        pids = []
-        for pid in process_tree(self.pid)[1:]:
-            try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"spawn_main" in cmdline:
-                pids.append(pid)
-        return pids
+        """The query workers."""
+        return spawned_workers(self.pid)
 
     def stop(self) -> None:
         """Ctrl-C, as a person would stop it; a kill if it does not stop in time."""
@@ -291,6 +283,19 @@ class ServedEndpoint:
     def __exit__(self, *exc) -> None:
         self.stop()
         self.stderr.close()
+
+
+def spawned_workers(pid: int) -> list[int]:
+    """The processes below ``pid`` that multiprocessing's spawn started (query or build workers)."""
+    pids = []
+    for child in process_tree(pid)[1:]:
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            pids.append(child)
+    return pids
 
 
 def process_tree(pid: int) -> list[int]:
