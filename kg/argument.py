@@ -13,6 +13,7 @@ from a built file, or from whichever engine is at hand.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,8 +22,7 @@ import networkx as nx
 from .dates import PartialDate, parse_date
 from .engines import Engine
 from .errors import QueryError
-from .fields import did_you_mean
-from .namespaces import BASE
+from .identifiers import Identifiers
 from .saved_queries import internal_query
 
 # ilk: property -> (node attribute with labels, node attribute with ids)
@@ -90,21 +90,18 @@ def argument_map(engine: Engine, scope: Scope | None = None) -> nx.DiGraph:
         node[labels].append(str(value_label) if value_label is not None else _local(value))
     for source, target, relation in edges:
         graph.add_edge(source, target, relation=relation)
-    _check_scope(engine, scope)
+    scope = _resolve_scope(engine, scope)
     keep = [n for n in graph.nodes if _in_scope(graph.nodes[n], scope, _ancestry(engine, scope))]
     return graph.subgraph(keep).copy()
 
 
-def _check_scope(engine: Engine, scope: Scope) -> None:
-    """An unknown id in the scope is a mistake to report, not an empty map to draw."""
-    known = {kind: set() for kind in ("actor", "norm", "event")}
-    for iri in engine.labels():
-        kind, _, local = str(iri).removeprefix(BASE).partition("/")
-        if kind in known:
-            known[kind].add(local)
-    for kind, value in (("event", scope.event), ("actor", scope.actor), ("norm", scope.norm)):
-        if value is not None and value not in known[kind]:
-            raise QueryError(f"unknown {kind} '{value}'{did_you_mean(value, known[kind])}")
+def _resolve_scope(engine: Engine, scope: Scope) -> Scope:
+    """The scope's ids as the graph knows them: a label or alias stands for the id it names, and
+    an unknown id is a mistake to report (with the nearest ids), not an empty map to draw."""
+    names = Identifiers(engine.query)
+    found = {kind: names.local_id(kind, value) for kind, value in
+             (("event", scope.event), ("actor", scope.actor), ("norm", scope.norm)) if value is not None}
+    return dataclasses.replace(scope, **found)
 
 
 def _ancestry(engine: Engine, scope: Scope) -> nx.DiGraph | None:

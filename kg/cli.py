@@ -190,14 +190,28 @@ def stats(corpus_dir: Path) -> None:
 QUERY_FORMATS = ("table", "md", "json", "xml", "csv", "tsv", "turtle", "jsonld", "nt")
 
 
+def table_width(wide: bool) -> int | None:
+    """Columns to fit a table to: the terminal's (or $COLUMNS), none with --wide or into a pipe."""
+    import os
+    import shutil
+
+    if wide or not (sys.stdout.isatty() or os.environ.get("COLUMNS")):
+        return None
+    return shutil.get_terminal_size().columns
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-e", "--expression", help="A SPARQL query given on the command line.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a parameter of the query (repeatable), e.g. --param actor=USA.")
-@click.option("-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
-              show_default=True, help="json/xml/csv/tsv are the W3C SPARQL results formats; "
-              "CONSTRUCT/DESCRIBE give turtle, jsonld or nt.")
+              help="Bind a parameter of the query (repeatable), e.g. --param actor=USA; an actor, "
+              "norm, event or claim may be given by its id, label or alias (actor=Venezuela).")
+@click.option("-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None,
+              help="table (the default), md, or the W3C SPARQL results formats json/xml/csv/tsv; "
+              "CONSTRUCT/DESCRIBE give turtle (the default for them), jsonld, nt or xml.")
+@click.option("--wide", is_flag=True,
+              help="Print the table one line per row, however wide, instead of wrapping long values "
+              "to the terminal's width.")
 @click.option("--engine", type=click.Choice(("oxigraph", "rdflib")), default="oxigraph",
               show_default=True, help="The local SPARQL engine.")
 @corpus_option
@@ -208,20 +222,25 @@ QUERY_FORMATS = ("table", "md", "json", "xml", "csv", "tsv", "turtle", "jsonld",
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE (federated queries, e.g. to Wikidata); refused by default.")
 @click.option("--list", "list_only", is_flag=True, help="List the saved queries and their questions.")
+@click.option("--prefixes", "list_prefixes", is_flag=True,
+              help="List the prefixes a query may use without declaring them (ilk:, actor:, rdfs:, ...).")
 @reports_errors
-def query(query: str | None, expression: str | None, params: tuple[str, ...], fmt: str, engine: str,
-          corpus_dir: Path, data: Path | None, endpoint: str | None, limit: int | None,
-          timeout: float | None, allow_service: bool, list_only: bool) -> None:
+def query(query: str | None, expression: str | None, params: tuple[str, ...], fmt: str | None, wide: bool,
+          engine: str, corpus_dir: Path, data: Path | None, endpoint: str | None, limit: int | None,
+          timeout: float | None, allow_service: bool, list_only: bool, list_prefixes: bool) -> None:
     """Run a saved query, a .rq file, or a SPARQL text over the graph.
 
-    QUERY is the name of a saved query (see --list) or a .rq file.
+    QUERY is the name of a saved query (see --list) or a .rq file. The prefixes of --prefixes
+    need no PREFIX line, as on the Wikidata Query Service.
 
     \b
     Examples:
       kg query --list
       kg query who-invokes-what-against-whom --param against=USA
+      kg query claims-by-actor -p actor=Venezuela
       kg query claims-under-instrument -p instrument=un-charter -f csv
-      kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/ilkg/ontology#Claim> }'
+      kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?c a ilk:Claim }'
+      kg query -e 'DESCRIBE actor:VEN'
     """
     from .pipeline import list_queries, run_query
 
@@ -231,9 +250,15 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
             for param in saved.params:
                 click.echo(f"    --param {param.name}=...  ({param.kind}) {param.description}")
         return
+    if list_prefixes:
+        from .namespaces import QUERY_PREFIXES
+
+        for prefix, namespace in QUERY_PREFIXES.items():
+            click.echo(f"PREFIX {prefix + ':':<10} <{namespace}>")
+        return
     answer = run_query(query, expression=expression, params=params, fmt=fmt, engine=engine,
                        corpus_dir=corpus_dir, data=data, endpoint=endpoint, limit=limit,
-                       timeout=timeout, allow_service=allow_service)
+                       timeout=timeout, allow_service=allow_service, width=table_width(wide))
     click.echo(answer.body.decode("utf-8"), nl=False)
     if getattr(answer.result, "truncated", False):
         click.echo(f"kg: stopped after {limit} rows (--limit)", err=True)

@@ -10,6 +10,8 @@ parameters as RDF terms (never by pasting text into the query) and returns a
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -18,7 +20,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
 from .errors import QueryError, QueryLimitError, SetupError
-from .query_check import check_query
+from .query_check import CheckedQuery, check_query
 from .results import QueryResult, plain
 from .saved_queries import internal_query
 
@@ -37,8 +39,23 @@ class Engine:
               limit: int | None = None, timeout: float | None = None,
               allow_service: bool = False) -> QueryResult:
         checked = check_query(text, allow_service=allow_service)
+        bindings = dict(bindings or {})
+        hidden = {name: value for name, value in bindings.items() if name not in (checked.projection or ())}
+        if hidden:
+            # Oxigraph binds a variable only where a SELECT names it (SEP-0007 substitution refuses
+            # the others, and SELECT *, ASK, CONSTRUCT and DESCRIBE whose pattern binds it in a
+            # subquery). Those are bound, in both engines alike, by a VALUES block around the
+            # pattern, and the text with that block is checked again: it is the text that runs.
+            from .remote import with_values
+
+            final = check_query(with_values(checked.text, hidden), allow_service=allow_service).text
+            checked = dataclasses.replace(checked, text=final)
+            bindings = {name: value for name, value in bindings.items() if name not in hidden}
         deadline = time.monotonic() + timeout if timeout else None
-        return self._run(checked.text, checked.form, bindings or {}, limit, deadline)
+        result = self._run(checked, bindings, limit, deadline)
+        if checked.form == "SELECT" and checked.projection is None:
+            result.order_columns(checked.variables)  # SELECT *: in the order the query names them
+        return result
 
     def labels(self) -> dict[URIRef, str]:
         """Readable names of the graph's actors, norms, events, documents and stances."""
@@ -54,7 +71,7 @@ class Engine:
         """An engine over ``payload``, RDF in rdflib format name ``fmt``."""
         raise NotImplementedError
 
-    def _run(self, text, form, bindings, limit, deadline) -> QueryResult:
+    def _run(self, checked: CheckedQuery, bindings, limit, deadline) -> QueryResult:
         raise NotImplementedError
 
     @staticmethod
@@ -91,9 +108,11 @@ class RdflibEngine(Engine):
             raise SetupError(f"cannot read the graph: {exc}") from exc
         return cls(dataset)
 
-    def _run(self, text, form, bindings, limit, deadline) -> QueryResult:
+    def _run(self, checked, bindings, limit, deadline) -> QueryResult:
+        form = checked.form
         try:
-            answer = self.dataset.query(text, initBindings={Variable(k): v for k, v in bindings.items()})
+            answer = self.dataset.query(checked.text,
+                                        initBindings={Variable(k): v for k, v in bindings.items()})
         except Exception as exc:  # rdflib raises assorted exception types while evaluating
             raise QueryError(f"the query failed: {exc}") from exc
         if form == "ASK":
@@ -129,12 +148,13 @@ class OxigraphEngine(Engine):
             raise SetupError(f"cannot read the graph: {exc}") from exc
         return cls(store)
 
-    def _run(self, text, form, bindings, limit, deadline) -> QueryResult:
+    def _run(self, checked, bindings, limit, deadline) -> QueryResult:
         import pyoxigraph as ox
 
+        form = checked.form
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         try:
-            answer = self.store.query(text, use_default_graph_as_union=True,
+            answer = self.store.query(checked.text, use_default_graph_as_union=True,
                                       substitutions=substitutions or None)
             if form == "ASK":
                 return QueryResult(form, boolean=bool(answer))
@@ -148,9 +168,17 @@ class OxigraphEngine(Engine):
                            from_oxigraph(triple.object)))
             return QueryResult(form, graph=graph)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
+            raise QueryError(f"SPARQL syntax error: {_in_user_text(str(exc), checked.prologue)}") from None
         except OSError as exc:
             raise QueryError(f"the query failed: {exc}") from exc
+
+
+_FIRST_LINE_ERROR = re.compile(r"^error at 1:(\d+)")
+
+
+def _in_user_text(message: str, prologue: int) -> str:
+    """Oxigraph's ``error at LINE:COLUMN`` with the predefined prefixes' declarations taken off."""
+    return _FIRST_LINE_ERROR.sub(lambda m: f"error at 1:{max(1, int(m.group(1)) - prologue)}", message)
 
 
 def from_oxigraph(term):

@@ -8,7 +8,7 @@ silently never match a scholar's query.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DC, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
 BASE = "https://w3id.org/ilkg/"
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
@@ -111,4 +111,25 @@ PREFIXES = {
     "oa": OA,
     "eli": ELI,
     "wd": WD,
+}
+
+# The prefixes every query may use without declaring them, as the Wikidata Query Service and
+# Fuseki's editor predefine theirs: the graph's own namespaces, the vocabularies it reuses, and
+# those a scholar coming from Wikidata or Linked Data writes by habit. One list for `kg query`,
+# the endpoint and its editor (served at /prefixes.json); README.md shows it. A query that declares
+# one of these labels itself keeps its own IRI.
+QUERY_PREFIXES = {
+    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+    "scheme": BASE + "scheme/",
+    **{prefix: str(namespace) for prefix, namespace in (
+        ("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("xsd", XSD), ("skos", SKOS), ("dcterms", DCTERMS),
+        ("dc", DC), ("prov", PROV), ("foaf", FOAF))},
+    "schema": "http://schema.org/",  # as Wikidata writes it (rdflib's SDO is https://)
+    "sh": str(SH),
+    "wdt": "http://www.wikidata.org/prop/direct/",
+    "wikibase": "http://wikiba.se/ontology#",
+    "p": "http://www.wikidata.org/prop/",
+    "ps": "http://www.wikidata.org/prop/statement/",
+    "pq": "http://www.wikidata.org/prop/qualifier/",
+    "bd": "http://www.bigdata.com/rdf#",
 }

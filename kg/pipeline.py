@@ -7,6 +7,7 @@ reports and raise :class:`~kg.errors.KgError`; they never print.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,41 +131,50 @@ class QueryAnswer:
 
 
 def run_query(query: str | None = None, *, expression: str | None = None, params: tuple[str, ...] = (),
-              fmt: str = "table", engine: str = "oxigraph", corpus_dir: Path | str = DEFAULT_CORPUS,
+              fmt: str | None = None, engine: str = "oxigraph", corpus_dir: Path | str = DEFAULT_CORPUS,
               data: Path | str | None = None, endpoint: str | None = None,
               limit: int | None = None, timeout: float | None = None,
-              allow_service: bool = False) -> QueryAnswer:
+              allow_service: bool = False, width: int | None = None) -> QueryAnswer:
     """Run a saved query (by name), a ``.rq`` file, or a query text; return it formatted.
 
-    ``endpoint`` sends the query to a remote SPARQL endpoint instead of the local engine.
+    ``fmt`` None prints a table, or Turtle for CONSTRUCT/DESCRIBE; ``width`` fits a table to that
+    many columns (None: one line per row). ``endpoint`` sends the query to a remote SPARQL endpoint
+    instead of the local engine. The query is checked (syntax, prefixes, refused operations, the
+    format, the parameters' names) before any graph is built or any request sent; ids, labels and
+    aliases in parameters are then resolved against the graph queried.
     """
     from .errors import QueryError
-    from .results import media_type, serialize
-    from .saved_queries import SavedQuery, bind_params, resolve_query
+    from .identifiers import Identifiers
+    from .query_check import check_query
+    from .results import media_type, result_format, serialize
+    from .saved_queries import SavedQuery, bind_params, check_params, resolve_query
 
     if (query is None) == (expression is None):
         raise QueryError("give a saved query name or .rq file, or -e 'SPARQL' (one of them)")
     saved = resolve_query(query) if query is not None else SavedQuery("-e", "", (), expression)
-    bindings = bind_params(saved, list(params))
+    checked = check_query(saved.text, allow_service=allow_service)
+    fmt = result_format(checked.form, fmt)
+    check_params(saved, list(params), checked.variables)  # before the graph is built or asked
     if endpoint is not None:
         from .remote import query_endpoint
-        from .saved_queries import internal_query
 
-        result = query_endpoint(endpoint, saved.text, bindings, timeout=timeout, limit=limit,
-                                allow_service=allow_service)
-        labels: dict = {}
-        if fmt in ("table", "md"):
-            for subject, label in query_endpoint(endpoint, internal_query("labels"), {},
-                                                 timeout=timeout).rows:
-                labels.setdefault(subject, str(label))
+        run = functools.partial(query_endpoint, endpoint, timeout=timeout)
     else:
         from .engines import open_engine
 
         store = open_engine(engine, corpus_dir=corpus_dir, data=data)
-        result = store.query(saved.text, bindings, limit=limit, timeout=timeout,
-                             allow_service=allow_service)
-        labels = store.labels() if fmt in ("table", "md") else {}
-    return QueryAnswer(result, serialize(result, fmt, labels), media_type(result, fmt))
+        run = functools.partial(store.query, timeout=timeout)
+    bindings = bind_params(saved, list(params), variables=checked.variables, names=Identifiers(run))
+    result = run(saved.text, bindings, limit=limit, allow_service=allow_service)
+    labels: dict = {}
+    if fmt in ("table", "md") and endpoint is None:
+        labels = store.labels()
+    elif fmt in ("table", "md"):
+        from .saved_queries import internal_query
+
+        for subject, label in run(internal_query("labels")).rows:
+            labels.setdefault(subject, str(label))
+    return QueryAnswer(result, serialize(result, fmt, labels, width), media_type(result, fmt))
 
 
 def list_queries() -> list:

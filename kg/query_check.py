@@ -16,6 +16,13 @@ Parsing is also most of what a typical query costs (tens of milliseconds, agains
 Oxigraph to answer it), and the same texts come back again and again (saved queries, an editor
 re-running a query). The verdict on a text is a pure function of it, so accepted queries of
 moderate length are remembered (a small LRU cache per process); refusals are not cached.
+
+Prefixes. A query may use the predefined prefixes (:data:`kg.namespaces.QUERY_PREFIXES`) without
+declaring them: the check declares those it uses in front of the text (see :mod:`kg.query_text`)
+and parses and vets that text, which is the text every engine then runs
+(:attr:`CheckedQuery.text`), so what is checked is exactly what runs. A prefix neither declared
+nor predefined is an error naming it, where rdflib's parser would let it through and Oxigraph's
+would answer with a list of the characters it expected.
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ from functools import lru_cache
 from pyparsing import ParseException
 
 from .errors import QueryError, QueryRefused
+from .fields import did_you_mean
+from .namespaces import QUERY_PREFIXES
+from .query_text import first_use, located, variable_order, with_predefined_prefixes
 
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
          "DescribeQuery": "DESCRIBE"}
@@ -37,8 +47,11 @@ TOO_DEEP = ("the query is nested too deeply (or has too many patterns in one gro
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    text: str
+    text: str  # what runs: the query, with the predefined prefixes it uses declared in front
     form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
+    projection: tuple[str, ...] | None = None  # a SELECT's variables in order; None: SELECT * or not a SELECT
+    variables: tuple[str, ...] = ()  # every variable of the query, in the order the text first names it
+    prologue: int = 0  # characters of declarations put in front of the user's first line
 
 
 CACHED_LENGTH = 20_000  # characters: longer texts are checked every time, never kept
@@ -59,16 +72,19 @@ def _check_cached(text: str, allow_service: bool) -> CheckedQuery:
 def _check(text: str, allow_service: bool) -> CheckedQuery:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    final, added = with_predefined_prefixes(text)
     try:
-        parsed = parseQuery(text)
+        parsed = parseQuery(final)
     except RecursionError:
         raise QueryError(TOO_DEEP) from None
     except ParseException as exc:
         if _is_update(text, parseUpdate):
             raise QueryRefused("updates are refused: this graph is read-only "
                                "(INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ...)") from None
-        raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
-                         f"\n  {exc.line}\n  {' ' * (exc.col - 1)}^") from None
+        line, column, source = located(text, exc.loc - added)
+        raise QueryError(f"SPARQL syntax error at line {line}, column {column}: {exc.msg}"
+                         f"\n  {source}\n  {' ' * (column - 1)}^") from None
+    _check_prefixes(parsed, text)
     query = parsed[1]  # parsed[0] is the prologue (BASE, PREFIX)
     form = FORMS.get(query.name, query.name)
     names = set(_names(query))
@@ -79,7 +95,41 @@ def _check(text: str, allow_service: bool) -> CheckedQuery:
     if "datasetClause" in query and query["datasetClause"]:  # noqa: RUF019
         raise QueryRefused("FROM and FROM NAMED are refused: the dataset is fixed (use GRAPH "
                            "<https://w3id.org/ilkg/graph/...> to pick a named graph)")
-    return CheckedQuery(text, form)
+    return CheckedQuery(final, form, _projection(query), _variables(parsed, text), added)
+
+
+def _check_prefixes(parsed, text: str) -> None:
+    """Every prefixed name's prefix is declared (by the user or as a predefined prefix)."""
+    declared = {str(dict.get(decl, "prefix") or "") for decl in parsed[0] if decl.name == "PrefixDecl"}
+    unknown = {str(dict.get(node, "prefix") or "") for node in _nodes(parsed[1])
+               if getattr(node, "name", None) == "pname"} - declared
+    if not unknown:
+        return
+    offsets = {name: first_use(text, "used", name) for name in unknown}
+    name = min(unknown, key=lambda n: (offsets[n] is None, offsets[n] or 0, n))
+    where = ""
+    if offsets[name] is not None:
+        line, column, _ = located(text, offsets[name])
+        where = f" at line {line}, column {column}"
+    hint = did_you_mean(f"{name}:", [f"{p}:" for p in {*QUERY_PREFIXES, *declared}]) if name else ""
+    raise QueryError(f"unknown prefix '{name}:'{where}{hint}; declare it (PREFIX {name}: <...>) or "
+                     "use a predefined prefix (`kg query --prefixes` lists them)")
+
+
+def _projection(query) -> tuple[str, ...] | None:
+    items = dict.get(query, "projection") if query.name == "SelectQuery" else None
+    if not items:
+        return None
+    return tuple(str(dict.get(item, "var") or dict.get(item, "evar")) for item in items)
+
+
+def _variables(parsed, text: str) -> tuple[str, ...]:
+    """The query's variables (from the parse tree), in the order the text first names them."""
+    from rdflib import Variable
+
+    found = {str(node) for node in _nodes(parsed) if isinstance(node, Variable)}
+    order = [name for name in variable_order(text) if name in found]
+    return (*order, *sorted(found.difference(order)))
 
 
 def _is_update(text: str, parse_update) -> bool:
@@ -92,13 +142,16 @@ def _is_update(text: str, parse_update) -> bool:
 
 def _names(node) -> list[str]:
     """Names of every grammar node in a parse tree (pyparsing ParseResults / rdflib CompValue)."""
+    return [name for item in _nodes(node) if isinstance(name := getattr(item, "name", None), str)]
+
+
+def _nodes(node) -> list:
+    """Every node of a parse tree (pyparsing ParseResults / rdflib CompValue), terms included."""
     found = []
     stack = [node]
     while stack:
         item = stack.pop()
-        name = getattr(item, "name", None)
-        if isinstance(name, str):
-            found.append(name)
+        found.append(item)
         if isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)) or hasattr(item, "asList"):

@@ -217,6 +217,8 @@ def query_endpoint(url: str, text: str, bindings: Mapping[str, object] | None = 
         if graph_form:
             return QueryResult(checked.form, graph=_parse_graph(response, url))
         result = _parse_json_results(checked.form, response, url)
+    if checked.form == "SELECT" and checked.projection is None:
+        result.order_columns(checked.variables)  # SELECT *: as the engines order it (see kg.engines)
     if limit is not None and len(result.rows) > limit:
         del result.rows[limit:]
         result.truncated = True

@@ -3,11 +3,13 @@
 Both engines' answers are turned into rdflib terms and one :class:`QueryResult`, so that the W3C
 result formats (JSON, XML, CSV, TSV) come from one serialiser — rdflib's — whatever engine ran:
 identical answers give identical bytes. ``table`` and ``md`` are for people: they show labels
-(a norm's citation, an actor's name) instead of IRIs.
+(a norm's citation, an actor's name) instead of IRIs, with long values wrapped to fit a terminal
+rather than cut.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -15,6 +17,7 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from .builder import bind_prefixes
+from .errors import QueryError
 
 SELECT_FORMATS = {  # name -> (rdflib result serializer, media type)
     "json": ("json", "application/sparql-results+json"),
@@ -46,6 +49,13 @@ class QueryResult:
     boolean: bool | None = None
     graph: Graph | None = None
     truncated: bool = False  # the row cap cut the result
+
+    def order_columns(self, names: list[str] | tuple[str, ...]) -> None:
+        """Put the columns in the order of ``names``; columns it does not name follow, as they were."""
+        rank = {name: position for position, name in enumerate(names)}
+        order = sorted(range(len(self.variables)), key=lambda i: (rank.get(self.variables[i], len(rank)), i))
+        self.variables = [self.variables[i] for i in order]
+        self.rows = [tuple(row[i] for i in order) for row in self.rows]
 
     def to_rdflib(self) -> Result:
         result = Result(self.form if self.form in ("SELECT", "ASK") else "CONSTRUCT")
@@ -79,24 +89,44 @@ def _n3(term) -> str | None:
     return term.n3()
 
 
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
+def result_format(form: str, fmt: str | None) -> str:
+    """The format a result of ``form`` is printed in: ``fmt``, or by default a table (Turtle for a
+    graph). A format that does not fit the form is a QueryError saying which ones do."""
+    graph = form in GRAPH_FORMS
+    if fmt is None:
+        return "turtle" if graph else "table"
+    if graph and fmt not in GRAPH_FORMATS:
+        raise QueryError(f"a {form} query gives a graph, not a table: use -f turtle, jsonld, nt or xml "
+                         "(without -f it prints Turtle)")
+    if not graph and fmt not in (*HUMAN_FORMATS, *SELECT_FORMATS):
+        what = "an ASK query gives yes or no" if form == "ASK" else f"a {form} query gives a table"
+        raise QueryError(f"{what}, not a graph: use -f table, md, json, xml, csv or tsv (turtle, "
+                         "jsonld and nt are for CONSTRUCT and DESCRIBE)")
+    return fmt
+
+
 def media_type(result: QueryResult, fmt: str) -> str:
     if result.form in ("SELECT", "ASK"):
         return SELECT_FORMATS[fmt][1] if fmt in SELECT_FORMATS else "text/plain; charset=utf-8"
     return GRAPH_FORMATS[fmt][1]
 
 
-def serialize(result: QueryResult, fmt: str, labels: dict | None = None) -> bytes:
-    """Bytes of ``result`` in ``fmt``: a W3C results format, an RDF format, or table/md."""
-    if result.form in ("CONSTRUCT", "DESCRIBE"):
-        if fmt not in GRAPH_FORMATS:
-            fmt = "turtle"
+def serialize(result: QueryResult, fmt: str, labels: dict | None = None, width: int | None = None) -> bytes:
+    """Bytes of ``result`` in ``fmt``: a W3C results format, an RDF format, or table/md.
+
+    ``width`` fits a table to that many columns by wrapping long values; None prints each row on
+    one line, however long.
+    """
+    fmt = result_format(result.form, fmt)
+    if result.form in GRAPH_FORMS:
         graph = result.graph
         bind_prefixes(graph)
         return graph.serialize(format=GRAPH_FORMATS[fmt][0], encoding="utf-8")
     if fmt in HUMAN_FORMATS:
-        return _human(result, fmt, labels or {}).encode("utf-8")
-    if fmt not in SELECT_FORMATS:
-        raise ValueError(f"unknown result format '{fmt}'")
+        return _human(result, fmt, labels or {}, width).encode("utf-8")
     if result.form == "ASK" and fmt in ("csv", "tsv"):
         return (f"{'true' if result.boolean else 'false'}\n").encode()
     if fmt == "tsv":
@@ -135,7 +165,7 @@ def _compact(iri: URIRef) -> str:
         return f"<{iri}>"
 
 
-def _human(result: QueryResult, fmt: str, labels: dict) -> str:
+def _human(result: QueryResult, fmt: str, labels: dict, width: int | None) -> str:
     if result.form == "ASK":
         return ("yes" if result.boolean else "no") + "\n"
     header = result.variables
@@ -151,17 +181,45 @@ def _human(result: QueryResult, fmt: str, labels: dict) -> str:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in body]
         return "\n".join(lines) + "\n"
-    widths = [min(60, max([len(h)] + [len(r[i]) for r in body])) for i, h in enumerate(header)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(_fit(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    out = [line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in body]
+    body = [[" ".join(c.split()) for c in row] for row in body]
+    natural = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    widths = natural if width is None else column_widths(natural, [len(h) for h in header], width)
+    wrapped = widths != natural
+    out = [_line(header, widths), "  ".join("-" * w for w in widths)]
+    for number, row in enumerate(body):
+        cells = [textwrap.wrap(c, w, break_on_hyphens=True) or [""] for c, w in zip(row, widths, strict=True)]
+        if wrapped and number:
+            out.append("")  # a row of several lines ends where a blank line is
+        for depth in range(max(len(c) for c in cells)):
+            out.append(_line([c[depth] if depth < len(c) else "" for c in cells], widths))
     count = len(body)
-    out.append(f"({count} row{'s' if count != 1 else ''}{', truncated' if result.truncated else ''})")
+    note = f", wrapped to {width} columns: --wide for one line each" if wrapped else ""
+    out.append(f"({count} row{'s' if count != 1 else ''}{', truncated' if result.truncated else ''}{note})")
     return "\n".join(out) + "\n"
 
 
-def _fit(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _line(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
+MIN_COLUMN = 8  # characters a wrapped column keeps at least (or its header's length)
+
+
+def column_widths(natural: list[int], headers: list[int], width: int) -> list[int]:
+    """Widths of columns that fit ``width`` characters with two spaces between them.
+
+    Narrow columns keep their natural width and the rest is shared equally among the wide ones
+    (a column is never narrower than its header or MIN_COLUMN, so a very narrow terminal gets
+    a table wider than itself rather than columns one letter wide).
+    """
+    available = width - 2 * (len(natural) - 1)
+    if sum(natural) <= available:
+        return list(natural)
+    widths = list(natural)
+    left = available
+    order = sorted(range(len(natural)), key=lambda i: natural[i])
+    for done, i in enumerate(order):
+        share = left // (len(order) - done)
+        widths[i] = min(natural[i], max(share, headers[i], MIN_COLUMN))
+        left -= widths[i]
+    return widths

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -23,7 +24,10 @@ from rdflib.namespace import XSD
 from .dates import parse_date
 from .errors import QueryError
 from .fields import did_you_mean
-from .namespaces import ACTOR, CLAIM, DOC, EVENT, NORM, PREFIXES
+from .namespaces import ACTOR, CLAIM, DOC, EVENT, NORM, QUERY_PREFIXES
+
+if TYPE_CHECKING:
+    from .identifiers import Identifiers
 
 # kind -> namespace for ids; other kinds: iri, string, date, integer
 ID_KINDS = {"actor": ACTOR, "norm": NORM, "event": EVENT, "claim": CLAIM, "doc": DOC}
@@ -97,15 +101,26 @@ def resolve_query(name_or_file: str) -> SavedQuery:
                      "`kg query --list` shows them")
 
 
-def bind_params(query: SavedQuery, values: list[str]) -> dict[str, object]:
+def bind_params(query: SavedQuery, values: list[str], *, variables: tuple[str, ...] | None = None,
+                names: Identifiers | None = None) -> dict[str, object]:
     """``name=value`` strings as RDF terms of the kinds the query declares.
 
-    A query without declared parameters (a file or ``-e``) accepts any name; values are then read
-    as IRIs when written ``<...>`` or with a known prefix (``actor:USA``), integers when they are
-    digits, and plain strings otherwise.
+    A query without declared parameters (a file or ``-e``) accepts any of its ``variables`` (all
+    names when they are not given); a parameter named like a kind of id (actor, norm, event, claim,
+    doc) takes that kind, others are read as IRIs when written ``<...>`` or with a known prefix
+    (``actor:USA``), integers when they are digits, and plain strings otherwise. With ``names``
+    (:class:`kg.identifiers.Identifiers`) an id, label or alias is checked against the graph and
+    resolved to the IRI it names; without, an id is put in its namespace unchecked.
     """
+    items = check_params(query, values, variables)
+    return {name: _term(name, value, kind, names) for name, value, kind in items}
+
+
+def check_params(query: SavedQuery, values: list[str],
+                 variables: tuple[str, ...] | None = None) -> list[tuple[str, str, str | None]]:
+    """``(name, value, kind)`` of each ``name=value``; QueryError for a name the query does not take."""
     declared = {p.name: p for p in query.params}
-    bound: dict[str, object] = {}
+    items = []
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name:
@@ -113,9 +128,31 @@ def bind_params(query: SavedQuery, values: list[str]) -> dict[str, object]:
         if declared and name not in declared:
             raise QueryError(f"query '{query.name}' has no parameter '{name}'"
                              f"{did_you_mean(name, declared)}; it takes: {', '.join(declared)}")
-        kind = declared[name].kind if name in declared else None
-        bound[name] = _term(name, value, kind)
-    return bound
+        if not declared and variables is not None and name not in variables:
+            marked = [f"?{v}" for v in variables]
+            raise QueryError(f"--param {name}: the query has no variable ?{name}"
+                             f"{did_you_mean(f'?{name}', marked)} to bind; its variables: "
+                             f"{', '.join(marked) or 'none'}")
+        items.append((name, value, declared[name].kind if name in declared else
+                      (name if name in ID_KINDS else None)))
+    return items
+
+
+def _prefixed(value: str) -> bool:
+    prefix, colon, _ = value.partition(":")
+    return bool(colon) and prefix in QUERY_PREFIXES
+
+
+def _explicit(name: str, value: str) -> URIRef:
+    """An IRI written ``<...>``, in full or with a predefined prefix."""
+    if value.startswith("<") and value.endswith(">"):
+        return _iri(name, value[1:-1])
+    if value.startswith(("http://", "https://")):
+        return _iri(name, value)
+    prefix, _, local = value.partition(":")
+    if prefix in QUERY_PREFIXES:
+        return _iri(name, QUERY_PREFIXES[prefix] + local)
+    raise QueryError(f"--param {name}: '{value}' is not a valid IRI or id")
 
 
 # What SPARQL's IRIREF production allows: no white space, controls, or <>"{}|^`\
@@ -128,15 +165,20 @@ def _iri(name: str, value: str) -> URIRef:
     return URIRef(value)
 
 
-def _term(name: str, value: str, kind: str | None):
-    if value.startswith("<") and value.endswith(">"):
-        return _iri(name, value[1:-1])
-    prefix, colon, local = value.partition(":")
-    if colon and prefix in PREFIXES and not value.startswith(("http://", "https://")):
-        return _iri(name, str(PREFIXES[prefix]) + local)
+def _term(name: str, value: str, kind: str | None, names: Identifiers | None):
     if kind in ID_KINDS:
-        full = value if value.startswith(("http://", "https://")) else str(ID_KINDS[kind]) + value
-        return _iri(name, full)
+        namespace = str(ID_KINDS[kind])
+        if value.startswith(f"<{namespace}") and value.endswith(">"):
+            value = value[len(namespace) + 1 : -1]
+        elif value.startswith(namespace):
+            value = value[len(namespace):]
+        elif value.startswith(f"{kind}:"):
+            value = value[len(kind) + 1:]
+        elif value.startswith(("<", "http://", "https://")) or _prefixed(value):
+            return _explicit(name, value)  # an IRI elsewhere: the user's to choose
+        return names.iri(kind, value) if names is not None else _iri(name, namespace + value)
+    if value.startswith("<") or _prefixed(value):
+        return _explicit(name, value)
     if kind == "iri":
         if not value.startswith(("http://", "https://")):
             raise QueryError(f"--param {name}: '{value}' is not an IRI")

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sysconfig
 import time
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -361,6 +362,21 @@ def test_a_parameter_filters_on_the_store_as_on_the_embedded_engine(store, embed
     assert remote.rows and all(row[column] == value for row in remote.rows)
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ("Venezuela", None), ("Caracas", None),
+    ("VENZ", "kg: unknown actor 'VENZ' (did you mean 'VEN'?)"),
+])
+def test_kg_query_endpoint_checks_ids_against_the_store(store, value, message):
+    """An id, label or alias is resolved by asking the store, as the local engine is asked."""
+    remote = kg("query", "--endpoint", store.sparql, "claims-by-actor", "-p", f"actor={value}", "-f", "csv")
+    if message is not None:
+        assert remote.exit_code == 2 and remote.stderr.splitlines() == [message]
+        return
+    assert remote.exit_code == 0, remote.output
+    local = kg("query", "--corpus", str(CORPUS), "claims-by-actor", "-p", "actor=VEN", "-f", "csv")
+    assert remote.stdout == local.stdout and len(local.stdout.splitlines()) > 2
+
+
 def test_kg_query_endpoint_prints_what_the_local_engine_prints(store):
     args = ["who-invokes-what-against-whom", "--param", "against=USA", "--format", "csv"]
     remote = kg("query", "--endpoint", store.sparql, *args)
@@ -391,7 +407,10 @@ def test_a_hostile_iri_parameter_is_refused_and_not_sent(store, monkeypatch):
     hostile = "x> } ; DROP ALL #"
     result = kg("query", "--endpoint", store.sparql, "claims-against-actor", "--param", f"actor={hostile}")
     assert result.exit_code == 2
-    assert "is not a valid IRI" in result.stderr and "Traceback" not in result.output
+    assert f"unknown actor '{hostile}'" in result.stderr and "Traceback" not in result.output
+    # the store was asked for the names of its actors (to check the value), never sent the value
+    assert sent and not any("DROP" in urllib.parse.unquote_plus(str(r.body)) for r in sent)
+    sent.clear()
     # the library refuses it too, whoever built the term
     text = QUERIES["claims-against-actor"].text
     with pytest.raises(QueryError, match="refused: parameter 'actor' is not a valid IRI"):
