@@ -3,7 +3,9 @@
 ``/sparql`` answers GET and POST (form-encoded or ``application/sparql-query``) with content
 negotiation over the W3C result formats, so Yasgui, SPARQLWrapper, Jena and curl all work.
 ``/`` is the editor: Yasgui, served from the npm package installed by the set-up, preloaded with
-the saved queries.
+the saved queries. A GET on ``/sparql`` with no query describes the service (a SPARQL 1.1 Service
+Description, or for a browser a page on how to use it: :mod:`kg.service_description`), and
+``/prefixes.json`` lists the prefixes a query may use undeclared (:data:`kg.namespaces.QUERY_PREFIXES`).
 
 Safety. Every query runs in a worker process (:mod:`kg.query_workers`) that first checks it
 (:mod:`kg.query_check`: no updates, ``LOAD``, ``SERVICE`` or ``FROM``) and only then hands it to
@@ -61,6 +63,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import QueryError, QueryLimitError, QueryRefused
+from .namespaces import QUERY_PREFIXES
 from .query_workers import PoolBusy, QueryMemoryError, QueryTimeout, WorkerFailed
 from .results import GRAPH_FORMATS, SELECT_FORMATS, serialize
 
@@ -158,6 +161,18 @@ def negotiate(accept: str, form: str, explicit: str | None) -> str:
         if media in ("*/*", "application/*", "text/*", ""):
             break
     return "json" if form in ("SELECT", "ASK") else "turtle"
+
+
+def description_format(accept: str) -> str:
+    """How to answer a GET with no query: ``html`` for a browser, else an RDF format (Turtle by default)."""
+    for media in _ranked(accept):
+        if media in ("text/html", "application/xhtml+xml"):
+            return "html"
+        if media in GRAPH_BY_MEDIA:
+            return GRAPH_BY_MEDIA[media]
+        if media in ("*/*", "application/*", "text/*", ""):
+            break
+    return "turtle"
 
 
 def wants_json(accept: str) -> bool:
@@ -282,6 +297,8 @@ class _Handler(BaseHTTPRequestHandler):
                              {"Content-Security-Policy": self.server.csp})
             elif url.path == "/queries.json":
                 self._send(HTTPStatus.OK, self.server.queries_json, "application/json")
+            elif url.path == "/prefixes.json":
+                self._send(HTTPStatus.OK, json.dumps(QUERY_PREFIXES).encode("utf-8"), "application/json")
             elif url.path.startswith("/static/ilkg/") and url.path[13:] in WEB_FILES:
                 name = url.path[13:]
                 self._static(files("kg") / "web" / name, WEB_FILES[name])
@@ -375,6 +392,9 @@ class _Handler(BaseHTTPRequestHandler):
         if "update" in params:
             raise HttpError(HTTPStatus.FORBIDDEN, "refused", "updates are refused: this endpoint is "
                             "read-only")
+        if "query" not in params and self.command in ("GET", "HEAD"):
+            self._describe()
+            return
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             raise HttpError(HTTPStatus.BAD_REQUEST, "bad-request", "give exactly one 'query' parameter")
@@ -404,6 +424,25 @@ class _Handler(BaseHTTPRequestHandler):
         if media.startswith("text/"):
             media += "; charset=utf-8"
         self._send(HTTPStatus.OK, serialize(result, fmt), media, {"Vary": "Accept"})
+
+    def _describe(self) -> None:
+        """GET /sparql with no query: the Service Description, or for a browser how to use it."""
+        from .service_description import service_description, service_page
+
+        scheme = self.headers.get("X-Forwarded-Proto", "http").strip().lower()
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        endpoint = f"{scheme if scheme in ('http', 'https') else 'http'}://{host}/sparql"
+        fmt = description_format(self.headers.get("Accept", ""))
+        extra = {"Vary": "Accept"}
+        if fmt == "html":
+            config = self.server.config
+            body = service_page(endpoint, timeout=config.timeout, max_rows=config.max_rows).encode("utf-8")
+            media = "text/html; charset=utf-8"
+            extra["Content-Security-Policy"] = self.server.csp
+        else:
+            body = service_description(endpoint).serialize(format=GRAPH_FORMATS[fmt][0], encoding="utf-8")
+            media = GRAPH_FORMATS[fmt][1] + ("; charset=utf-8" if fmt == "turtle" else "")
+        self._send(HTTPStatus.OK, body, media, extra)
 
     def _run(self, text: str):
         """The query's result from a worker; its failures as HTTP errors."""

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from kg.namespaces import QUERY_PREFIXES
+
 from .conftest import CORPUS, editor_endpoint, http_rows
 
 PAGE_SIZE = 50  # rows per page of Yasgui's table
@@ -274,3 +276,44 @@ def test_screenshot_is_not_blank(visit, endpoint, browser, tmp_path):
     assert (stats["width"], stats["height"]) == (1400, 1000)
     assert stats["colours"] > 50, stats
     assert stats["background"] < 0.95, f"{stats}: mostly one colour"
+
+
+def set_query(page, text: str) -> None:
+    page.evaluate("text => window.ilkgYasgui.getTab().getYasqe().setValue(text)", text)
+
+
+def test_predefined_prefixes_need_no_declaration_in_the_editor(visit, endpoint):
+    """The editor's syntax check knows the server's predefined prefixes (/prefixes.json): a query
+    using ilk: undeclared is valid, runs, and gives what the full IRI gives."""
+    open_editor(visit)
+    page = visit.page
+    page.click(".yasgui .tabsList .addTab")
+    set_query(page, CLAIM_COUNT.replace("<https://w3id.org/ilkg/ontology#Claim>", "ilk:Claim"))
+    assert page.evaluate("window.ilkgYasgui.getTab().getYasqe().queryValid") is True
+    assert page.locator(f"{ACTIVE} .parseErrorIcon").count() == 0
+    [expected] = http_rows(endpoint, CLAIM_COUNT)
+    assert run_active_tab(page) == 1
+    cells = page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr td").all_text_contents()
+    assert cells == ["1", f'"{expected["claims"]["value"]}"^^xsd:integer']
+    # a prefix neither declared nor predefined is still marked, and a declared one still counts
+    set_query(page, "SELECT ?c WHERE { ?c a ilkk:Claim }")
+    assert page.evaluate("window.ilkgYasgui.getTab().getYasqe().queryValid") is False
+    set_query(page, "PREFIX ilkk: <urn:x:>\nSELECT ?c WHERE { ?c a ilkk:Claim }")
+    assert page.evaluate("window.ilkgYasgui.getTab().getYasqe().queryValid") is True
+    assert f"{endpoint.url}/prefixes.json" in visit.requests
+    visit.assert_clean()
+
+
+def test_the_link_to_the_endpoint_describes_it(visit, endpoint):
+    """Regression: the header's link to /sparql answered 400 "give exactly one 'query' parameter"."""
+    open_editor(visit)
+    page = visit.page
+    with page.expect_navigation():
+        page.click("#endpoint-link")
+    assert page.url == f"{endpoint.url}/sparql"
+    assert "read-only SPARQL 1.1 endpoint" in page.text_content("h1")
+    assert page.locator("table tr").count() == len(QUERY_PREFIXES)
+    with page.expect_navigation():
+        page.click("text=query editor")
+    page.wait_for_selector("body[data-editor=ready]")
+    visit.assert_clean()

@@ -11,9 +11,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib.compare import isomorphic
 
 from kg.endpoint import EndpointConfig, error_body, wants_json
+from kg.namespaces import QUERY_PREFIXES
 from kg.pipeline import open_endpoint
 
 from .conftest import CORPUS
@@ -401,3 +403,83 @@ def test_a_proxy_name_is_answered_only_when_allowed():
         assert _with_host(running, "other.example.org")[0] == 421
     finally:
         running.close()
+
+
+# --- issue 12: what a scholar used to the Wikidata Query Service or Fuseki expects ---------------
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+
+def test_get_without_a_query_is_a_service_description(endpoint):
+    """Regression: GET /sparql with no query (the editor's link to it) answered 400."""
+    url = f"{endpoint.url}/sparql"
+    status, headers, body = request(url, headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Content-Type"] == "text/turtle; charset=utf-8"
+    assert headers["Vary"] == "Accept"
+    graph = Graph().parse(data=body, format="turtle")
+    service = URIRef(url)
+    assert (service, RDF.type, SD.Service) in graph
+    assert list(graph.objects(service, SD.endpoint)) == [service]
+    assert list(graph.objects(service, SD.supportedLanguage)) == [SD.SPARQL11Query]  # no Update
+    assert set(graph.objects(service, SD.resultFormat)) == {
+        FORMATS.SPARQL_Results_JSON, FORMATS.SPARQL_Results_XML, FORMATS.SPARQL_Results_CSV,
+        FORMATS.SPARQL_Results_TSV, FORMATS.Turtle, FORMATS["JSON-LD"], FORMATS["N-Triples"],
+        FORMATS.RDF_XML}
+    assert list(graph.objects(service, SD.feature)) == [SD.UnionDefaultGraph]
+    [dataset] = graph.objects(service, SD.defaultDataset)
+    assert (dataset, RDF.type, SD.Dataset) in graph
+    [default_graph] = graph.objects(dataset, SD.defaultGraph)
+    assert (default_graph, RDF.type, SD.Graph) in graph
+    # Other RDF formats by content negotiation, the same graph; Turtle when nothing is asked for.
+    for accept, fmt in (("*/*", "turtle"), ("application/ld+json", "json-ld"),
+                        ("application/n-triples", "nt"), ("application/rdf+xml", "xml")):
+        status, headers, other = request(url, headers={"Accept": accept})
+        assert status == 200, accept
+        assert isomorphic(Graph().parse(data=other, format=fmt), graph), accept
+    assert request(url, headers={"Accept": "text/turtle"})[2] == body  # the same bytes each time
+
+
+def test_a_browser_at_the_endpoint_reads_how_to_use_it(endpoint):
+    url = f"{endpoint.url}/sparql"
+    status, headers, body = request(url, headers={"Accept": BROWSER})
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    page = body.decode("utf-8")
+    assert f"<code>POST {url}</code>" in page and "application/sparql-query" in page
+    assert '<a href="/">query editor</a>' in page
+    for prefix, namespace in QUERY_PREFIXES.items():
+        assert f"<tr><td><code>{prefix}:</code></td><td><code>{namespace}</code></td></tr>" in page
+    # HEAD answers the same headers with no body
+    status, head_headers, nothing = request(url, headers={"Accept": BROWSER}, method="HEAD")
+    assert status == 200 and nothing == b"" and head_headers["Content-Length"] == str(len(body))
+
+
+def test_prefixes_json_is_the_predefined_list(endpoint):
+    status, headers, body = request(f"{endpoint.url}/prefixes.json")
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert json.loads(body) == QUERY_PREFIXES
+
+
+def test_predefined_prefixes_over_http(endpoint, corpus):
+    bare = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a ilk:Claim }"
+    status, _, body = get(endpoint, bare, "application/sparql-results+json")
+    assert status == 200 and json.loads(body) == claim_count(len(corpus.claims))
+    status, _, body = get(endpoint, "PREFIX ilk: <urn:x:> ASK { ?c a ilk:Claim }", "application/json")
+    assert status == 200 and json.loads(body)["boolean"] is False  # the query's own prefix wins
+    status, _, body = get(endpoint, "SELECT ?c WHERE {\n ?c a ilkk:Claim }", "text/plain")
+    assert status == 400
+    assert body.decode().startswith("unknown prefix 'ilkk:' at line 2, column 7 (did you mean 'ilk:'?)")
+
+
+def test_the_safety_check_sees_the_prefixes_it_declares(endpoint):
+    """The check parses the text that runs, predefined declarations included: SERVICE wd:... is
+    refused like SERVICE <http://www.wikidata.org/entity/...>."""
+    status, _, body = get(endpoint, "SELECT * WHERE { SERVICE wd:Q30 { ?s ?p ?o } }", "text/plain")
+    assert status == 403 and body.decode().startswith("SERVICE is refused")
+
+
+def test_select_star_columns_in_the_order_of_the_query(endpoint):
+    status, _, body = get(endpoint, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "application/sparql-results+json")
+    assert status == 200 and json.loads(body)["head"]["vars"] == ["s", "p", "o"]

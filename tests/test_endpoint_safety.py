@@ -324,7 +324,10 @@ def test_cors_when_enabled(served_cors):
 
 ERRORS = {  # name: (method, path, body, headers, status, kind)
     "malformed-query": ("GET", "/sparql?query=SELECT%20%3Fx%20WHERE%20%7B%20%3Fx", None, {}, 400, "syntax"),
-    "no-query": ("GET", "/sparql", None, {}, 400, "bad-request"),
+    # (a GET with no query at all describes the service: see test_endpoint.py)
+    "no-query": ("POST", "/sparql", "", {"Content-Type": "application/x-www-form-urlencoded"}, 400,
+                 "bad-request"),
+    "empty-query": ("GET", "/sparql?query=", None, {}, 400, "bad-request"),
     "two-queries": ("GET", "/sparql?query=ASK%7B%7D&query=ASK%7B%7D", None, {}, 400, "bad-request"),
     "unknown-format": ("GET", "/sparql?query=ASK%7B%7D&format=pdf", None, {}, 406, "not-acceptable"),
     "format-for-another-form": ("GET", "/sparql?query=ASK%7B%7D&format=turtle", None, {}, 406,

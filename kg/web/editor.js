@@ -4,30 +4,24 @@
  * origin only, so the page has no inline script. Nothing here or in the Yasgui we configure asks
  * another host for anything:
  *   - the "class" and "property" autocompleters (which ask lov.linkeddata.es) are switched off;
- *   - prefix completion uses the prefixes of our saved queries, not prefix.cc nor Yasgui's bundled
- *     list of prefix.cc's 2 000 prefixes;
+ *   - prefix completion uses the server's predefined prefixes (/prefixes.json) and those of our
+ *     saved queries, not prefix.cc nor Yasgui's bundled list of prefix.cc's 2 000 prefixes;
  *   - the endpoint catalogue lists this server only (Yasgui's default offers DBpedia and Wikidata),
  *     and a shared link (#query=...&endpoint=...) opens against this server whatever it names;
  *   - nothing is kept in localStorage (persistenceId: null), so every load starts fresh from
  *     /queries.json.
  * Data from the server (names, questions, queries) reaches the page through textContent and
  * Yasgui's own text APIs, never through innerHTML.
+ *
+ * The server declares the predefined prefixes (kg.namespaces.QUERY_PREFIXES) for any query that
+ * uses them undeclared, as the Wikidata Query Service does; the editor's syntax check is told the
+ * same list, so it does not mark `ilk:Claim` as "Prefix 'ilk' is not defined".
  */
 (function () {
   "use strict";
 
   var ENDPOINT = new URL("/sparql", window.location.href).href;
   var PREFIX_LINE = /^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>/gim;
-  var STANDARD_PREFIXES = {
-    rdf: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    rdfs: "http://www.w3.org/2000/01/rdf-schema#",
-    owl: "http://www.w3.org/2002/07/owl#",
-    xsd: "http://www.w3.org/2001/XMLSchema#",
-    skos: "http://www.w3.org/2004/02/skos/core#",
-    dcterms: "http://purl.org/dc/terms/",
-    prov: "http://www.w3.org/ns/prov#",
-    sh: "http://www.w3.org/ns/shacl#"
-  };
   var NEW_TAB_QUERY = [
     "PREFIX ilk: <https://w3id.org/ilkg/ontology#>",
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>",
@@ -52,8 +46,8 @@
     status.hidden = false;
   }
 
-  function prefixesOf(queries) {
-    var prefixes = Object.assign({}, STANDARD_PREFIXES);
+  function prefixesOf(queries, predefined) {
+    var prefixes = Object.assign({}, predefined);
     queries.forEach(function (saved) {
       var match;
       PREFIX_LINE.lastIndex = 0;
@@ -64,8 +58,26 @@
     return prefixes;
   }
 
-  function configureYasgui(Yasgui, prefixes) {
+  // Yasqe's SPARQL mode starts each parse knowing no prefix; start it knowing the predefined ones
+  // (a PREFIX line in the query still overrides them, as on the server).
+  function predefinePrefixes(Yasqe, predefined) {
+    var original = Yasqe.modes && Yasqe.modes.sparql11;
+    if (typeof original !== "function") return;
+    Yasqe.defineMode("sparql11", function (config, parserConfig) {
+      var mode = original(config, parserConfig);
+      var startState = mode.startState;
+      mode.startState = function () {
+        var state = startState.apply(mode, arguments);
+        state.prefixes = Object.assign({}, predefined, state.prefixes);
+        return state;
+      };
+      return mode;
+    });
+  }
+
+  function configureYasgui(Yasgui, prefixes, predefined) {
     var Yasqe = Yasgui.Yasqe;
+    predefinePrefixes(Yasqe, predefined);
     var completions = Object.keys(prefixes).sort().map(function (label) {
       return label + ": <" + prefixes[label] + ">";
     });
@@ -90,10 +102,10 @@
     source.appendChild(span);
   }
 
-  function start(queries) {
+  function start(queries, predefined) {
     var Yasgui = window.Yasgui;
-    var prefixes = prefixesOf(queries);
-    configureYasgui(Yasgui, prefixes);
+    var prefixes = prefixesOf(queries, predefined);
+    configureYasgui(Yasgui, prefixes, predefined);
 
     var yasgui = new Yasgui(byId("yasgui"), {
       persistenceId: null,
@@ -201,16 +213,25 @@
       document.body.setAttribute("data-editor", "missing");
       return;
     }
-    fetch("/queries.json", { headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error("/queries.json answered " + response.status);
+    function load(path) {
+      return fetch(path, { headers: { Accept: "application/json" } }).then(function (response) {
+        if (!response.ok) throw new Error(path + " answered " + response.status);
         return response.json();
+      });
+    }
+    var queries = load("/queries.json").catch(function (error) {
+      showStatus("Could not load the saved queries (" + error.message + "); the editor starts empty.", true);
+      return [];
+    });
+    var predefined = load("/prefixes.json").catch(function (error) {
+      showStatus("Could not load the predefined prefixes (" + error.message + "); declare every prefix " +
+        "with PREFIX.", true);
+      return {};
+    });
+    Promise.all([queries, predefined])
+      .then(function (loaded) {
+        start(loaded[0], loaded[1]);
       })
-      .catch(function (error) {
-        showStatus("Could not load the saved queries (" + error.message + "); the editor starts empty.", true);
-        return [];
-      })
-      .then(start)
       .catch(function (error) {
         showStatus("The query editor failed to start: " + error.message, true);
         document.body.setAttribute("data-editor", "failed");
