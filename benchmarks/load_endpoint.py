@@ -38,6 +38,7 @@ import hashlib
 import http.client
 import json
 import math
+import os
 import shutil
 import signal
 import subprocess
@@ -230,7 +231,9 @@ class ServedEndpoint:
     """``kg serve`` in a subprocess on 127.0.0.1, on a port the system picks; a context manager."""
 
     def __init__(self, *args: str, corpus: Path | None = None, data: Path | None = None,
-                 start_timeout: float = 120.0):
+                 start_timeout: float = 120.0, own_group: bool = False):
+        """``own_group``: run in a process group of its own, as a terminal's foreground job, so
+        that :meth:`press_ctrl_c` can signal the server and its workers as a terminal does."""
         command = [*kg_command(), "serve", "--host", "127.0.0.1", "--port", "0", *args]
         if data is not None:
             command += ["--data", str(data)]
@@ -239,7 +242,7 @@ class ServedEndpoint:
         # A file, not a pipe: a server that logs a lot must never block on a full pipe.
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.stderr,  # noqa: S603
-                                        stdin=subprocess.DEVNULL, text=True)
+                                        stdin=subprocess.DEVNULL, text=True, start_new_session=own_group)
         watchdog = threading.Timer(start_timeout, self.process.kill)
         watchdog.start()
         try:
@@ -264,6 +267,10 @@ class ServedEndpoint:
     def worker_pids(self) -> list[int]:
         """The query workers."""
         return spawned_workers(self.pid)
+
+    def press_ctrl_c(self) -> None:
+        """What Ctrl-C in a terminal does: SIGINT to every process of the group (needs ``own_group``)."""
+        os.killpg(self.pid, signal.SIGINT)
 
     def stop(self) -> None:
         """Ctrl-C, as a person would stop it; a kill if it does not stop in time."""

@@ -90,7 +90,13 @@ def _cap_memory(budget_mb: int) -> None:
 
 
 def _serve(connection, nquads: bytes, memory_mb: int | None) -> None:
-    """The body of a worker process: load the store, then answer jobs until the pipe closes."""
+    """The body of a worker process: load the store, then answer jobs until the pipe closes.
+
+    Ctrl-C in a terminal sends SIGINT to every process of the foreground group, workers included;
+    each would die in ``recv`` with a KeyboardInterrupt traceback on the terminal. A worker ignores
+    it: the server's process stops on Ctrl-C and closes the pool, which ends its workers.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .engines import OxigraphEngine
 
     engine = OxigraphEngine.load(nquads, "nquads")

@@ -143,3 +143,25 @@ def test_sigterm_stops_the_server_and_its_workers():
         os.kill(server.pid, signal.SIGTERM)
         assert server.process.wait(timeout=60) == 143
         assert outlive(workers) == [], "workers outlived the server"
+
+
+def test_ctrl_c_stops_the_server_and_its_workers_quietly():
+    """Regression: Ctrl-C printed ~38 lines of KeyboardInterrupt tracebacks from the workers.
+
+    A terminal's Ctrl-C signals the whole foreground process group, workers included: a worker
+    ignores it (a Ctrl-C that reaches it alone leaves it serving), and the server, stopping,
+    ends its workers and says only that it stopped.
+    """
+    with ServedEndpoint("--workers", "2", corpus=CORPUS, own_group=True) as server:
+        assert answered(server)
+        workers = server.worker_pids()
+        assert len(workers) == 2
+        for pid in workers:
+            os.kill(pid, signal.SIGINT)
+        time.sleep(1)
+        assert server.worker_pids() == workers, "a worker died of SIGINT and was replaced"
+        assert answered(server)
+        server.press_ctrl_c()
+        assert server.process.wait(timeout=60) == 0
+        assert outlive(workers) == [], "workers outlived the server"
+        assert server.log().splitlines() == ["press Ctrl-C to stop", "stopped"]
