@@ -204,3 +204,22 @@ def test_the_cli_offers_exactly_the_library_semantics():
     from kg.semantics import SEMANTICS
 
     assert cli_module.SEMANTICS == SEMANTICS
+
+
+@pytest.mark.parametrize(("options", "same_as"), [
+    (("--actor", "Venezuela"), ("--actor", "VEN")),
+    (("--actor", "Caracas"), ("--actor", "VEN")),
+    (("--norm", "UN Charter Art. 51"), ("--norm", "un-charter-art-51")),
+])
+def test_a_scope_may_name_an_id_by_its_label_or_alias(options, same_as):
+    """The scope is resolved as kg query's parameters are (kg.identifiers)."""
+    assert run_json(*options)["claims"] == run_json(*same_as)["claims"] != []
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (("--actor", "VENN"), "kg: unknown actor 'VENN' (did you mean 'VEN'?)"),
+    (("--event", "USA"), "kg: unknown event 'USA' ('USA' is an actor)"),
+])
+def test_an_unknown_scope_is_a_clear_error(options, message):
+    result = run(*options)
+    assert result.exit_code == 2 and result.stderr.splitlines() == [message]
