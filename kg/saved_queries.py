@@ -5,9 +5,11 @@ A saved query is documentation as much as code, so its header is written for a s
     # question: Every claim against an actor.
     # param actor (actor): the party the claims are against, e.g. USA
 
-Parameters are bound as RDF terms by the engine (SEP-0007 substitution / rdflib initBindings),
-never pasted into the text; a parameter left out stays a free variable, so every parameter is a
-filter that can be omitted.
+Parameters are bound as RDF terms by the engine (SEP-0007 substitution / rdflib initBindings, or
+a VALUES block for a variable the SELECT does not return: see :mod:`kg.engines`), never pasted
+into the text; a parameter left out stays a free variable, so every parameter is a filter that
+can be omitted. An id parameter (actor, norm, ...) may be given by label or alias and is checked
+against the graph (:mod:`kg.identifiers`).
 """
 
 from __future__ import annotations
