@@ -13,7 +13,7 @@ from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from .errors import Problem
-from .fields import Fields, did_you_mean
+from .fields import Fields, did_you_mean_entry
 from .limits import shown
 from .located_yaml import LocatedList
 from .models import ACTOR_TYPES, NORM_TYPES, Actor, Event, Norm, Where
@@ -83,7 +83,7 @@ class Registry:
             return None
         if value in self.rejected:
             return None
-        message = f"unknown {self.kind} '{shown(value)}'{did_you_mean(value, self._names)}"
+        message = f"unknown {self.kind} '{shown(value)}'{did_you_mean_entry(value, self._names)}"
         if self.add_to:
             message += f"; if it is new, add it to {self.add_to}"
         return message

@@ -77,13 +77,16 @@ def closest(word: str, names: Mapping[str, str]) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
-def did_you_mean(word: str, candidates: Iterable[str] | Mapping[str, str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string.
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``candidates`` (a mapping counts by its keys),
+    or an empty string."""
+    return did_you_mean_entry(word, {str(c): str(c) for c in candidates})
 
-    ``candidates`` are plain names, or a mapping of every name to the id it stands for; then the
-    hint names the id and, when it was found through another name, that name too.
-    """
-    names = candidates if isinstance(candidates, Mapping) else {c: c for c in candidates}
+
+def did_you_mean_entry(word: str, names: Mapping[str, str]) -> str:
+    """`` (did you mean 'id', known as 'name'?)``: the entry closest to ``word`` among ``names``
+    (every id, label and alias, each mapped to its entry's id), and the name it was found by when
+    that is not the id; or an empty string."""
     found = closest(word, names)
     if found is None:
         return ""
