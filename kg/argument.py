@@ -49,6 +49,22 @@ class Scope:
             raise QueryError(f"bad date in the map's scope: {exc}") from None
 
 
+def listed(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``: names as a sentence lists them."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def claim_text(data: dict) -> str:
+    """What a reader sees for a claim of the map: its label and, when it names one, the party it is
+    against ("United States of America — justifies — UN Charter Art. 51 — against Venezuela").
+
+    "Who invokes which norm against whom" is the question the graph answers, so every view of the
+    map says whom; ``data`` is a node's attributes (see :func:`argument_map`).
+    """
+    against = data.get("against") or []
+    return data["label"] + (f" — against {listed(against)}" if against else "")
+
+
 def _local(iri) -> str:
     return str(iri).rsplit("/", 1)[-1]
 

@@ -43,6 +43,7 @@ ACTOR_CLASS = {
     "international-organization": ILK.InternationalOrganization,
     "group-of-states": ILK.GroupOfStates,
     "ngo": ILK.NonGovernmentalOrganization,
+    "research-institution": ILK.ResearchInstitution,
     "person": ILK.Person,
     "media-outlet": ILK.MediaOutlet,
     "non-state-group": ILK.NonStateGroup,

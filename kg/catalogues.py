@@ -13,7 +13,7 @@ from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from .errors import Problem
-from .fields import Fields, did_you_mean
+from .fields import Fields, did_you_mean_entry
 from .limits import shown
 from .located_yaml import LocatedList
 from .models import ACTOR_TYPES, NORM_TYPES, Actor, Event, Norm, Where
@@ -37,19 +37,34 @@ EVENT_FIELDS = (
 
 
 class Registry:
-    """The ids of one catalogue with their aliases, for resolving what annotators type."""
+    """The ids of one catalogue with their aliases, for resolving what annotators type.
 
-    def __init__(self, kind: str, entries: dict[str, Any]):
+    ``add_to`` says where a new entry goes and with which fields, for the message about an unknown
+    value. A catalogue that could not be read (``unreadable``) resolves nothing and reports
+    nothing: its own error says what to fix, and a hundred "unknown actor" lines after it would
+    only bury that line. ``skipped`` counts the values left unchecked that way. Ids in
+    ``rejected`` are entries with errors of their own: a reference to one is not reported twice.
+    """
+
+    def __init__(self, kind: str, entries: dict[str, Any], *, add_to: str | None = None,
+                 unreadable: bool = False, rejected: Iterable[str] = ()):
         self.kind = kind
         self.ids = set(entries)
+        self.add_to = add_to
+        self.unreadable = unreadable
+        self.rejected = frozenset(rejected)
+        self.skipped = 0
         self._by_name: dict[str, set[str]] = {}
+        self._names: dict[str, str] = {}  # every id, label and alias as written -> its entry
         for entry_id, entry in entries.items():
             names = [entry_id, *getattr(entry, "aliases", ()), *getattr(entry, "labels", {}).values()]
             for name in names:
                 self._by_name.setdefault(name.casefold(), set()).add(entry_id)
+                self._names.setdefault(name, entry_id)
 
     def resolve(self, value: str) -> tuple[str | None, str | None]:
-        """``(id, None)`` when ``value`` is an id or names one entry, else ``(None, message)``."""
+        """``(id, None)`` when ``value`` is an id or names one entry, else ``(None, message)``;
+        ``(None, None)`` for a value that cannot be checked (see the class)."""
         if value in self.ids:
             return value, None
         hits = self._by_name.get(value.casefold(), set())
@@ -58,8 +73,20 @@ class Registry:
         if hits:
             return None, (f"'{shown(value)}' could be any of the {self.kind}s {', '.join(sorted(hits))}; "
                           "use the id")
-        hint = did_you_mean(value, sorted(self.ids)) or did_you_mean(value, self._by_name)
-        return None, f"unknown {self.kind} '{shown(value)}'{hint}"
+        return None, self.unknown(value)
+
+    def unknown(self, value: str) -> str | None:
+        """The message for a value that names no entry: the closest id (by id, label or alias) and
+        where to add a new one; None when the value cannot be checked."""
+        if self.unreadable:
+            self.skipped += 1
+            return None
+        if value in self.rejected:
+            return None
+        message = f"unknown {self.kind} '{shown(value)}'{did_you_mean_entry(value, self._names)}"
+        if self.add_to:
+            message += f"; if it is new, add it to {self.add_to}"
+        return message
 
 
 def entries(data: Any, key: str, file: str, problems: list[Problem]) -> list[tuple[Any, int | None]]:
@@ -68,7 +95,7 @@ def entries(data: Any, key: str, file: str, problems: list[Problem]) -> list[tup
         return []
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         line = getattr(data, "line", 1)
-        problems.append(Problem(file, line, f"expected a top-level '{key}:' list"))
+        problems.append(Problem(file, line, f"expected a top-level '{key}:' list", unreadable=True))
         return []
     items = data[key]
     lines = items.lines if isinstance(items, LocatedList) else [None] * len(items)
@@ -97,7 +124,14 @@ def _qid(fields: Fields) -> str | None:
     return value
 
 
-def load_actors(data: Any, file: str, problems: list[Problem]) -> dict[str, Actor]:
+def _reject(fields: Fields, rejected: set[str] | None) -> None:
+    """Remember the id of an entry left out for its errors (see Registry.rejected)."""
+    if rejected is not None and isinstance(fields.data.get("id"), str):
+        rejected.add(fields.data["id"].strip())
+
+
+def load_actors(data: Any, file: str, problems: list[Problem],
+                rejected: set[str] | None = None) -> dict[str, Actor]:
     actors: dict[str, Actor] = {}
     seen: dict[str, Where] = {}
     for item, line in entries(data, "actors", file, problems):
@@ -105,10 +139,13 @@ def load_actors(data: Any, file: str, problems: list[Problem]) -> dict[str, Acto
         kind = fields.choice("type", ACTOR_TYPES, required=True)
         pattern, style = (STATE_ID, "ISO 3166-1 alpha-3, e.g. USA") if kind == "state" else (
             KEBAB, "lower-case kebab slug, e.g. amnesty-international")
+        if kind is None:  # the type is wrong (and reported): the id may be right for the type meant
+            pattern = re.compile(f"{STATE_ID.pattern}|{KEBAB.pattern}")
         fields.subject = f"actor '{shown(fields.data.get('id'))}'"
         actor_id = _entry_id(fields, seen, pattern, style)
         labels = fields.labels("name", required=True)
         if actor_id is None or kind is None or not labels:
+            _reject(fields, rejected)
             continue
         where = Where(file, fields.line)
         seen[actor_id] = where
@@ -121,7 +158,8 @@ def load_actors(data: Any, file: str, problems: list[Problem]) -> dict[str, Acto
     return actors
 
 
-def load_norms(sources: Iterable[tuple[Any, str]], problems: list[Problem]) -> dict[str, Norm]:
+def load_norms(sources: Iterable[tuple[Any, str]], problems: list[Problem],
+               rejected: set[str] | None = None) -> dict[str, Norm]:
     """Norms from the shared catalogue and any corpus additions, ids unique across both."""
     norms: dict[str, Norm] = {}
     seen: dict[str, Where] = {}
@@ -147,6 +185,7 @@ def load_norms(sources: Iterable[tuple[Any, str]], problems: list[Problem]) -> d
             if kind == "provision" and not fields.has("part_of"):
                 fields.report(None, "a provision needs 'part_of' (its instrument or parent provision)")
             if norm_id is None or kind is None or notation is None or not labels:
+                _reject(fields, rejected)
                 continue
             where = Where(file, fields.line)
             seen[norm_id] = where
@@ -160,7 +199,8 @@ def load_norms(sources: Iterable[tuple[Any, str]], problems: list[Problem]) -> d
     return norms
 
 
-def load_events(data: Any, file: str, problems: list[Problem]) -> dict[str, Event]:
+def load_events(data: Any, file: str, problems: list[Problem],
+                rejected: set[str] | None = None) -> dict[str, Event]:
     events: dict[str, Event] = {}
     seen: dict[str, Where] = {}
     for item, line in entries(data, "events", file, problems):
@@ -176,6 +216,7 @@ def load_events(data: Any, file: str, problems: list[Problem]) -> dict[str, Even
         if not perpetrators:
             fields.report(None, "'perpetrators' is required: whose conduct is it?")
         if event_id is None or start is None or not labels:
+            _reject(fields, rejected)
             continue
         where = Where(file, fields.line)
         seen[event_id] = where
@@ -189,26 +230,37 @@ def load_events(data: Any, file: str, problems: list[Problem]) -> dict[str, Even
 
 
 def check_references(
-    actors: dict[str, Actor], norms: dict[str, Norm], events: dict[str, Event], problems: list[Problem]
+    actors: dict[str, Actor], norms: dict[str, Norm], events: dict[str, Event], problems: list[Problem],
+    registries: dict[str, Registry] | None = None,
 ) -> None:
-    """Every id a catalogue entry names exists, and hierarchies have no cycles."""
-    def need(ids: Iterable[str], pool: dict, kind: str, owner: Any, field: str) -> None:
+    """Every id a catalogue entry names exists, and hierarchies have no cycles.
+
+    ``registries`` (by kind: actor, norm, event) give the messages for unknown ids, with the
+    closest id and where to add one; a catalogue that could not be read is not checked against.
+    """
+    registries = registries or {"actor": Registry("actor", actors), "norm": Registry("norm", norms),
+                                "event": Registry("event", events)}
+
+    def need(ids: Iterable[str], kind: str, owner: Any, field: str) -> None:
+        registry = registries[kind]
         for ref in ids:
-            if ref not in pool:
-                hint = did_you_mean(ref, pool)
+            if ref in registry.ids:
+                continue  # catalogues refer to each other by id only, never by alias
+            message = registry.unknown(ref)
+            if message is not None:
                 problems.append(Problem(owner.where.file, owner.where.line,
-                                        f"{owner.id}: {field}: unknown {kind} '{shown(ref)}'{hint}"))
+                                        f"{owner.id}: {field}: {message}"))
 
     for actor in actors.values():
-        need(filter(None, [actor.organ_of, actor.acts_for]), actors, "actor", actor, "organ_of/acts_for")
+        need(filter(None, [actor.organ_of, actor.acts_for]), "actor", actor, "organ_of/acts_for")
     for norm in norms.values():
-        need(norm.part_of, norms, "norm", norm, "part_of")
-        need(norm.codified_in, norms, "norm", norm, "codified_in")
-        need(norm.related, norms, "norm", norm, "related")
+        need(norm.part_of, "norm", norm, "part_of")
+        need(norm.codified_in, "norm", norm, "codified_in")
+        need(norm.related, "norm", norm, "related")
     for event in events.values():
-        need(event.perpetrators, actors, "actor", event, "perpetrators")
-        need(event.affected, actors, "actor", event, "affected")
-        need(filter(None, [event.part_of]), events, "event", event, "part_of")
+        need(event.perpetrators, "actor", event, "perpetrators")
+        need(event.affected, "actor", event, "affected")
+        need(filter(None, [event.part_of]), "event", event, "part_of")
 
     _no_cycle({n.id: n.part_of for n in norms.values()}, norms, "part_of (eli:is_part_of)", problems)
     _no_cycle({e.id: [e.part_of] if e.part_of else [] for e in events.values()}, events,

@@ -413,9 +413,10 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
                 norm: str | None, since: str | None, until: str | None, semantics: str, fmt: str) -> None:
     """Show the claims of an argument map with their acceptance (in / out / undec).
 
-    A structural reading of the annotated attacks between claims, not a legal verdict: "in"
-    means no annotated attack on the claim stands, under the chosen semantics. A scoped map is
-    labelled over the attacks inside the scope only (with --until, the debate as it stood then).
+    Each claim is shown with the party it is against. Acceptance is a structural reading of the
+    annotated attacks between claims, not a legal verdict: "in" means no annotated attack on the
+    claim stands, under the chosen semantics. A scoped map is labelled over the attacks inside
+    the scope only (with --until, the debate as it stood then).
 
     \b
     Examples:
@@ -424,26 +425,29 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
     """
     import json
 
-    from .argument import Scope
+    from .argument import Scope, claim_text
     from .pipeline import argument_map_of
+    from .semantics import READING
 
     graph = argument_map_of(corpus_dir=corpus_dir, data=data, semantics=semantics,
                             scope=Scope.parse(event, actor, norm, since, until))
-    rows = [(n, graph.nodes[n]["acceptance"], graph.nodes[n]["label"]) for n in sorted(graph)]
+    rows = [(n, graph.nodes[n]["acceptance"], graph.nodes[n]) for n in sorted(graph)]
     if fmt == "json":
-        click.echo(json.dumps({"semantics": semantics,
+        click.echo(json.dumps({"semantics": semantics, "reading": READING,
                                "extensions": graph.graph.get("extensions"),
-                               "claims": [{"claim": c, "acceptance": a, "label": label}
-                                          for c, a, label in rows]},
+                               "claims": [{"claim": c, "acceptance": a, "label": node["label"],
+                                           "against": node["against_ids"]}
+                                          for c, a, node in rows]},
                               ensure_ascii=False, indent=2))
         return
-    for claim, acceptance, label in rows:
-        click.echo(f"{acceptance:<6} {claim:<48} {label}")
+    for claim, acceptance, node in rows:
+        click.echo(f"{acceptance:<6} {claim:<48} {claim_text(node)}")
     counts = {k: sum(1 for _, a, _ in rows if a == k) for k in ("in", "out", "undec")}
     relations = [d["relation"] for _, _, d in graph.edges(data=True)]
     none = "; no stable extension" if graph.graph.get("extensions") == [] else ""
     click.echo(f"({semantics}: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided"
                f"{none}; {relations.count('attacks')} attacks, {relations.count('supports')} supports)")
+    click.echo(f"(in / out / undec: {READING})")
 
 
 @cli.command()

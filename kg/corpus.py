@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +54,18 @@ class _Reader:
         self.problems = problems
         self.jobs = jobs
         self.inputs: list[InputFile] = []
+        self.failed_annotations: list[Path] = []  # annotation files whose claims could not be read
 
     def name(self, path: Path) -> str:
         return str(path)
+
+    def unreadable(self, path: Path, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.name(path), line, message, unreadable=True))
+
+    def failed(self, path: Path) -> bool:
+        """Whether ``path`` could not be read (or held no usable data), as reported already."""
+        name = self.name(path)
+        return any(p.unreadable and p.file == name for p in self.problems)
 
     def record(self, relative: str, data: bytes) -> None:
         self.inputs.append(InputFile(relative, hashlib.sha256(data).hexdigest()))
@@ -68,20 +78,18 @@ class _Reader:
                 data = stream.read(limit + 1)
                 size = os.fstat(stream.fileno()).st_size
         except OSError as exc:
-            self.problems.append(Problem(self.name(path), None, f"cannot read: {exc.strerror}"))
+            self.unreadable(path, None, f"cannot read: {exc.strerror}")
             return None
         if len(data) > limit:
             what = ("for one document; split it into several documents" if limit == MAX_DOCUMENT_BYTES
                     else "for one YAML file; split it into several files")
-            self.problems.append(Problem(self.name(path), None,
-                                         f"{over_limit(max(size, len(data)), limit)} {what}"))
+            self.unreadable(path, None, f"{over_limit(max(size, len(data)), limit)} {what}")
             return None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            self.problems.append(Problem(self.name(path), line, f"not UTF-8 (byte {exc.start}); "
-                                         "save the file as UTF-8"))
+            self.unreadable(path, line, f"not UTF-8 (byte {exc.start}); save the file as UTF-8")
             return None
         self.record(relative, data)
         return text, data
@@ -97,6 +105,8 @@ class _Reader:
         return [self._accepted(*next(parsed)) if read else None for read in texts]
 
     def _accepted(self, data: Any, problems: list[Problem]) -> Any:
+        if data is None:  # not YAML at all: what depends on this file is not checked (kg.errors.Problem)
+            problems = [replace(p, unreadable=True) for p in problems]
         self.problems.extend(problems)
         if data is None and not problems:
             # An empty file (or only comments) is an empty mapping, so that its missing fields are
@@ -121,27 +131,41 @@ def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
     problems: list[Problem] = []
     reader = _Reader(root, problems, jobs)
 
-    onto = ontology_dir()
-    norm_sources = [(reader.read_yaml(onto / "norms.yaml", "ontology/norms.yaml"), "ontology/norms.yaml")]
+    # (file, as recorded, as named in messages): the shared catalogue is the ontology's wherever installed
     extra = root / "catalogues" / "norms.yaml"
+    norm_files = [(ontology_dir() / "norms.yaml", "ontology/norms.yaml", "ontology/norms.yaml")]
     if extra.is_file():
-        norm_sources.append((reader.read_yaml(extra, "catalogues/norms.yaml"), reader.name(extra)))
-    norms = load_norms([(d, f) for d, f in norm_sources if d is not None], problems)
+        norm_files.append((extra, "catalogues/norms.yaml", reader.name(extra)))
+    norm_sources = [(reader.read_yaml(path, relative), name) for path, relative, name in norm_files]
+    rejected: dict[str, set[str]] = {"actor": set(), "norm": set(), "event": set()}
+    norms = load_norms([(d, f) for d, f in norm_sources if d is not None], problems, rejected["norm"])
     actors_file = root / "catalogues" / "actors.yaml"
     events_file = root / "catalogues" / "events.yaml"
     actors = load_actors(_required_yaml(reader, actors_file, "catalogues/actors.yaml"),
-                         reader.name(actors_file), problems)
+                         reader.name(actors_file), problems, rejected["actor"])
     events = load_events(_required_yaml(reader, events_file, "catalogues/events.yaml"),
-                         reader.name(events_file), problems)
-    check_references(actors, norms, events, problems)
+                         reader.name(events_file), problems, rejected["event"])
 
-    registries = {
-        "actor": Registry("actor", actors),
-        "norm": Registry("norm", norms),
-        "event": Registry("event", events),
+    # Where a new entry goes, for the messages about unknown values.
+    sources = {"actor": [actors_file], "norm": [path for path, _, _ in norm_files], "event": [events_file]}
+    add_to = {
+        "actor": f"{reader.name(actors_file)} ({CATALOGUE_FIELDS['actor']})",
+        "norm": f"{reader.name(extra)} ({CATALOGUE_FIELDS['norm']})",
+        "event": f"{reader.name(events_file)} ({CATALOGUE_FIELDS['event']})",
     }
+    registries = {kind: Registry(kind, pool, add_to=add_to[kind], rejected=rejected[kind],
+                                 unreadable=any(reader.failed(path) for path in sources[kind]))
+                  for kind, pool in (("actor", actors), ("norm", norms), ("event", events))}
+    check_references(actors, norms, events, problems, registries)
     documents = _load_documents(reader, registries["actor"])
-    claims = _load_annotations(reader, documents, registries, actors)
+    claims, claim_registry = _load_annotations(reader, documents, registries, actors)
+
+    for kind, registry in (*registries.items(), ("claim", claim_registry)):
+        if registry.skipped:
+            failed = next(p for p in sources.get(kind, reader.failed_annotations) if reader.failed(p))
+            _not_checked(problems, reader.name(failed), f"{registry.skipped:,} reference"
+                         f"{'s' if registry.skipped != 1 else ''} to {kind}s elsewhere not checked until "
+                         "this file can be read")
 
     if problems:
         raise CorpusError(problems)
@@ -149,11 +173,28 @@ def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
     return Corpus(actors, norms, events, documents, claims, inputs)
 
 
+# The fields a new catalogue entry needs, for messages that say where to add one.
+CATALOGUE_FIELDS = {
+    "actor": "id, type, name",
+    "norm": "id, type, notation, label in en and es",
+    "event": "id, label, start, perpetrators",
+}
+
+
 def _required_yaml(reader: _Reader, path: Path, relative: str) -> Any:
     if not path.is_file():
-        reader.problems.append(Problem(reader.name(path), None, "missing catalogue file"))
+        reader.unreadable(path, None, "missing catalogue file")
         return None
     return reader.read_yaml(path, relative)
+
+
+def _not_checked(problems: list[Problem], file: str, note: str) -> None:
+    """Say, on the line of an unreadable file's error, what was left unchecked because of it."""
+    for index, problem in enumerate(problems):
+        if problem.unreadable and problem.file == file:
+            problems[index] = replace(problem, message=f"{problem.message} ({note})")
+            return
+    problems.append(Problem(file, None, note, unreadable=True))
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -260,7 +301,7 @@ def _resolve_many(fields: Fields, key: str, registry: Registry) -> tuple[str, ..
         found, error = registry.resolve(value)
         if error:
             fields.report(key, error)
-        elif found not in resolved:
+        elif found is not None and found not in resolved:
             resolved.append(found)
     return tuple(resolved)
 
@@ -269,7 +310,9 @@ def _resolve_many(fields: Fields, key: str, registry: Registry) -> tuple[str, ..
 
 
 def _load_annotations(reader: _Reader, documents: dict[str, Document], registries: dict[str, Registry],
-                      actors: dict) -> dict[str, Claim]:
+                      actors: dict) -> tuple[dict[str, Claim], Registry]:
+    """The checked claims, and the registry of claim ids (which says how many references to claims
+    went unchecked because an annotation file could not be read)."""
     folder = reader.root / "annotations"
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     loaded = []
@@ -277,21 +320,31 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
     parsed = reader.read_yaml_many([(path, f"annotations/{path.name}") for path in files])
     for path, data in zip(files, parsed, strict=True):
         if data is None:
+            reader.failed_annotations.append(path)
             continue
         file = reader.name(path)
         top = Fields(data, file, "annotation file", ANNOTATION_FIELDS, reader.problems, 1)
         doc_id = top.text("document", required=True)
         items = top.data.get("claims")
-        if not isinstance(items, list):
+        if items is None and top.ok:  # no claims yet: nothing else can depend on this file
             top.report("claims", "'claims' must be a list of claims")
             continue
+        if not isinstance(items, list):
+            reader.unreadable(path, top.line_of("claims"),
+                              "annotation file: 'claims' must be a list of claims")
+            reader.failed_annotations.append(path)
+            continue
         if len(items) > MAX_CLAIMS_PER_FILE:
-            top.report("claims", f"{len(items):,} claims, over the limit of {MAX_CLAIMS_PER_FILE:,} for "
-                       "one annotation file; split the document into several documents")
+            reader.unreadable(path, top.line_of("claims"), f"annotation file: {len(items):,} claims, over "
+                              f"the limit of {MAX_CLAIMS_PER_FILE:,} for one annotation file; split the "
+                              "document into several documents")
+            reader.failed_annotations.append(path)
             continue
         if doc_id is not None and doc_id not in documents:
-            top.report("document", f"missing document file documents/{shown(doc_id)}.txt "
-                       "(or its metadata is invalid)")
+            folder = reader.root / "documents"
+            if not any(reader.failed(folder / f"{doc_id}{suffix}") for suffix in (".yaml", ".txt")):
+                top.report("document", f"missing document file documents/{shown(doc_id)}.txt "
+                           "(or its metadata is invalid)")
             doc_id = None
         for index, item in enumerate(items):
             line = items.line_of(index) if isinstance(items, LocatedList) else top.line
@@ -305,7 +358,8 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
                 claim_ids[claim_id] = Where(file, line)
             loaded.append((file, f"annotations/{path.name}", line, doc_id, item))
 
-    registries = {**registries, "claim": Registry("claim", dict.fromkeys(claim_ids))}
+    claim_registry = Registry("claim", dict.fromkeys(claim_ids), unreadable=bool(reader.failed_annotations))
+    registries = {**registries, "claim": claim_registry}
     # Claims come file by file, so one document's normalised text is kept at a time (with
     # thousands of documents, keeping them all would cost more memory than the graph).
     normalised: dict[str, Normalised] = {}
@@ -319,7 +373,7 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
                        actors, reader.problems, searches)
         if claim is not None:
             claims[claim.id] = claim
-    return claims
+    return claims, claim_registry
 
 
 def _claim(file: str, relative: str, line: int, item: Any, document: Document | None, norm: Normalised | None,
@@ -443,6 +497,12 @@ def _not_found(document: Document, exact: str, hinted: str | None, norm: Normali
     if nearest is None:
         return message
     excerpt = shown(nearest.passage, 160)
-    return (f"{message}; nearest passage (line {line_of(document.text, nearest.start)}, "
-            f"{nearest.score:.0f}% alike): \"{excerpt}\"")
+    message += (f"; nearest passage (line {line_of(document.text, nearest.start)}, "
+                f"{nearest.score:.0f}% alike): \"{excerpt}\"")
+    if nearest.difference is not None:
+        typed, stored, places = nearest.difference
+        more = f" (and {places - 1} more place{'s' if places > 2 else ''})" if places and places > 1 else ""
+        message += (f"; they differ at typed \"{shown(typed, 100)}\" where the text has "
+                    f"\"{shown(stored, 100)}\"{more}")
+    return message
 

@@ -19,11 +19,17 @@ class KgError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with the input, located as precisely as we can."""
+    """One thing wrong with the input, located as precisely as we can.
+
+    ``unreadable`` marks a file that could not be read at all (not UTF-8, malformed YAML, no
+    top-level list): it is listed before everything else, because the problems that would follow
+    from it (every claimant "unknown" when the actor catalogue does not parse) are not reported.
+    """
 
     file: str
     line: int | None
     message: str
+    unreadable: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -36,7 +42,9 @@ class CorpusError(KgError):
     exit_code = 1
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.message))
+        # Files that could not be read first: fixing them may be all there is to do.
+        self.problems = sorted(set(problems),
+                               key=lambda p: (not p.unreadable, p.file, p.line or 0, p.message))
         count = len(self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the corpus; nothing written")
 

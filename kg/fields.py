@@ -9,7 +9,8 @@ for unknown keys, the key that was probably meant.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .dates import PartialDate, parse_date
@@ -17,15 +18,81 @@ from .errors import Problem
 from .limits import shown
 from .located_yaml import LocatedDict, LocatedList
 
+# British and American spellings that catalogue names and annotators mix ("self-defence" in one
+# text, "self-defense" in the next); folded for comparison only, never for resolving an id.
+_SPELLINGS = (("defence", "defense"), ("offence", "offense"), ("isation", "ization"),
+              ("centre", "center"), ("programme", "program"), ("judgement", "judgment"),
+              ("behaviour", "behavior"), ("labour", "labor"), ("favour", "favor"))
+# Words that say nothing about which entry is meant.
+_STOP_WORDS = frozenset(("a", "an", "and", "by", "de", "del", "el", "for", "in", "la", "las", "los", "of",
+                        "on", "the", "to", "y"))
+_WORD_SEPARATORS = re.compile(r"[\s\-_/.,;:()\[\]]+")
+CLOSE = 0.6  # SequenceMatcher ratio above which two names are close (difflib's own default)
+CLOSE_SHARING_A_WORD = 0.5  # ... or above this when they also share a word that means something
+
+
+def _comparable(name: str) -> tuple[str, frozenset[str]]:
+    """``name`` folded for comparison (case, separators, a leading "the", British spellings,
+    plural "s"), and its meaningful words."""
+    text = name.casefold()
+    for british, american in _SPELLINGS:
+        text = text.replace(british, american)
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+             for w in _WORD_SEPARATORS.split(text) if w]
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words), frozenset(words) - _STOP_WORDS
+
+
+def closest(word: str, names: Mapping[str, str]) -> tuple[str, str] | None:
+    """The entry ``word`` most likely means, as ``(entry, name that matched)``, or None.
+
+    ``names`` maps every name an entry goes by (its id, labels, aliases) to the entry, so that
+    "laws of war" finds ``law-of-armed-conflict`` through its alias "law of armed conflict" although
+    the id alone is too far. Names are compared after folding case, separators, a leading "the",
+    plural "s" and British/American spellings; a name is close when difflib's ratio reaches
+    ``CLOSE``, or ``CLOSE_SHARING_A_WORD`` when the two also share a word other than "of", "the".
+    Of the close names, the one that also shares the most words wins ("prohibition of force" means
+    "prohibition of the use of force" rather than the nearer-spelt "prohibition of torture"); ties
+    go to the name that sorts first, so the answer does not depend on the catalogue's order.
+    """
+    wanted, wanted_words = _comparable(word)
+    best: tuple[float, str, str] | None = None
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(wanted)
+    for name in sorted(names):
+        text, words = _comparable(name)
+        matcher.set_seq1(text)
+        floor = CLOSE_SHARING_A_WORD if words & wanted_words else CLOSE
+        # the quick upper bounds first: most names are far off, and a pasted paragraph must not
+        # cost a full comparison with every name
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        ratio = matcher.ratio()
+        if ratio < floor:
+            continue
+        shared = len(words & wanted_words) / len(words | wanted_words) if words | wanted_words else 0.0
+        if best is None or ratio + shared > best[0]:
+            best = (ratio + shared, names[name], name)
+    return (best[1], best[2]) if best else None
+
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
-    pool = list(candidates)
-    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in pool}
-        close = [lowered[m] for m in difflib.get_close_matches(word.lower(), lowered, n=1, cutoff=0.6)]
-    return f" (did you mean '{shown(close[0])}'?)" if close else ""
+    """`` (did you mean 'x'?)`` for the closest of ``candidates`` (a mapping counts by its keys),
+    or an empty string."""
+    return did_you_mean_entry(word, {str(c): str(c) for c in candidates})
+
+
+def did_you_mean_entry(word: str, names: Mapping[str, str]) -> str:
+    """`` (did you mean 'id', known as 'name'?)``: the entry closest to ``word`` among ``names``
+    (every id, label and alias, each mapped to its entry's id), and the name it was found by when
+    that is not the id; or an empty string."""
+    found = closest(word, names)
+    if found is None:
+        return ""
+    entry, name = found
+    via = f", known as '{shown(name)}'" if name.casefold() != entry.casefold() else ""
+    return f" (did you mean '{shown(entry)}'{via}?)"
 
 
 class Fields:

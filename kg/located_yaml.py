@@ -5,7 +5,8 @@ constructors drop it, so we construct mappings and sequences into small ``dict``
 subclasses that keep the line of each key and item. The loader also closes two YAML traps that
 bite annotators of legal texts: duplicate keys (PyYAML silently keeps the last) and YAML 1.1
 booleans (``NO``, ``on``, ``yes`` — an ISO code or a word becoming ``True``/``False``). Only
-``true`` and ``false`` are booleans here.
+``true`` and ``false`` are booleans here. A duplicate key is reported and the first value kept, so
+that the rest of the file is still checked: one pasted line must not hide every other mistake.
 
 It also refuses, with a line, what would otherwise end in a crash or a hang rather than a message
 (limits in :mod:`kg.limits`): collections nested thousands deep (libyaml's composer recurses in C
@@ -65,6 +66,10 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
     """SafeLoader (libyaml's parser where available: 10x faster on large corpora) with located
     containers, strict keys and YAML 1.2-style booleans."""
 
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.duplicates: list[YamlSyntaxError] = []  # duplicate keys met, reported after loading
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """PyYAML's constructors raise ValueError, KeyError, ... on scalars they cannot read
         (``!!int x``, ``!!bool maybe``); say so with the line instead of a traceback."""
@@ -105,9 +110,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise YamlSyntaxError(line, "a key must be a plain value, not a list or mapping")
         if key in result:
-            raise YamlSyntaxError(
-                line, f"duplicate key '{shown(key)}' (first written on line {result.lines[key]})"
-            )
+            loader.duplicates.append(YamlSyntaxError(
+                line, f"duplicate key '{shown(key)}' (first written on line {result.lines[key]}); "
+                "the first value was checked, remove one of them"))
+            continue
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = line
     return result
@@ -186,10 +192,18 @@ def _check_shape(text: str) -> None:
 
 
 def load(text: str, filename: str) -> tuple[Any, list[Problem]]:
-    """Parse ``text``; return the data (None on failure) and the problems found."""
+    """Parse ``text``; return the data (None when the file cannot be read) and the problems found.
+
+    Data and problems may come together: a duplicate key is a problem in a file that was read.
+    """
     try:
         _check_shape(text)
-        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - _Loader is a SafeLoader
+        loader = _Loader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+        return data, [Problem(filename, dup.line, str(dup)) for dup in loader.duplicates]
     except YamlSyntaxError as exc:
         return None, [Problem(filename, exc.line, str(exc))]
     except yaml.MarkedYAMLError as exc:

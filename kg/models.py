@@ -21,7 +21,7 @@ class Where:
 
 # Allowed values, as written in the catalogues.
 ACTOR_TYPES = (
-    "state", "international-organization", "group-of-states", "ngo", "person",
+    "state", "international-organization", "group-of-states", "ngo", "research-institution", "person",
     "media-outlet", "non-state-group",
 )
 NORM_TYPES = ("instrument", "provision", "principle", "body-of-law")

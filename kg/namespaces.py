@@ -40,6 +40,7 @@ class ILK(DefinedNamespace):
     InternationalOrganization: URIRef
     GroupOfStates: URIRef
     NonGovernmentalOrganization: URIRef
+    ResearchInstitution: URIRef
     Person: URIRef
     MediaOutlet: URIRef
     NonStateGroup: URIRef

@@ -10,9 +10,11 @@ the normalised form.
 
 from __future__ import annotations
 
+import difflib
 import re
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -223,20 +225,151 @@ class Nearest:
     end: int
     passage: str
     score: float  # 0-100, rapidfuzz partial-ratio similarity
+    # where the typed quote and the passage first differ (both normalised), with some context:
+    # (typed, text, in how many places they differ, None if not counted); None when they differ
+    # only in what normalisation folds
+    difference: tuple[str, str, int | None] | None = None
+
+
+# Characters of context shown on each side of the first difference between a quote and the text.
+DIFFERENCE_CONTEXT = 20
+# An alignment is anchored on runs of at least this many equal characters: a single equal
+# character in the text around a passage is chance, not the start of what was meant.
+_ANCHOR = 3
+# How many characters at each end of a quote are aligned with the text to place the passage.
+_EDGE = 48
+# Quotes up to this long are compared whole, to count the places where they differ from the text.
+_COUNTED_CHARS = 1000
 
 
 def nearest_passage(text: str, quote: str, *, normalised: Normalised | None = None) -> Nearest | None:
-    """The stored passage that best matches ``quote`` (after normalisation), or None."""
+    """The stored passage that best matches ``quote`` (after normalisation), or None.
+
+    rapidfuzz finds the window of the text most like the quote, but a window is as long as the
+    quote: when the quote lacks or adds a word, the window starts a word late or runs into the
+    paragraph before (whose line the message would then name). The window is therefore widened
+    and the quote aligned with it (difflib's longest common stretches, case folded), and the
+    passage runs from the first to the last stretch the two share, never across a line break that
+    only unmatched characters of the quote would reach.
+    """
     norm = normalised or normalise(text)
     needle = fold(quote)
     if not needle or not norm.text:
         return None
-    found = fuzz.partial_ratio_alignment(needle, norm.text)
+    haystack, wanted = _lower(norm.text), _lower(needle)
+    found = fuzz.partial_ratio_alignment(wanted, haystack)
     if found is None or found.dest_end <= found.dest_start:
         return None
-    start = norm.starts[found.dest_start]
-    end = norm.ends[found.dest_end - 1]
-    return Nearest(start, end, text[start:end], found.score)
+    begin, end = _aligned(wanted, haystack, found.dest_start, found.dest_end, _breaks(text, norm))
+    start = norm.starts[begin]
+    stop = norm.ends[end - 1]
+    return Nearest(start, stop, text[start:stop], found.score, difference(needle, norm.text[begin:end]))
+
+
+def _lower(text: str) -> str:
+    """``text`` in lower case if that keeps every offset (it does unless a character such as 'İ'
+    lowers to two); otherwise as it is."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text
+
+
+def _breaks(text: str, norm: Normalised) -> Callable[[int], bool]:
+    """Whether the normalised character at an index stands for white space with a line break."""
+
+    def line_break(index: int) -> bool:
+        return norm.text[index] == " " and "\n" in text[norm.starts[index] : norm.ends[index]]
+
+    return line_break
+
+
+def _aligned(wanted: str, haystack: str, lo: int, hi: int,
+             line_break: Callable[[int], bool]) -> tuple[int, int]:
+    """The span of ``haystack`` that ``wanted`` is aligned with, starting from the window [lo, hi).
+
+    Only the quote's first and last ``_EDGE`` characters are aligned, each with the text around
+    its end of the window: aligning a long quote whole costs time in proportion to the square of
+    its length (seconds for a quote of pages that matches nothing), and only the ends move.
+    """
+    head, tail = wanted[:_EDGE], wanted[-_EDGE:]
+    pad = 16 + min(len(wanted) // 4, 4 * _EDGE)  # as far as a missing or extra word moves an end
+    anchor = min(_ANCHOR, len(head))
+
+    def shared(part: str, left: int, right: int) -> list:
+        # No autojunk: in a text of 200 characters or more it would ignore every frequent letter.
+        matcher = difflib.SequenceMatcher(None, part, haystack[left:right], autojunk=False)
+        return [block for block in matcher.get_matching_blocks() if block.size >= anchor]
+
+    left = max(0, lo - pad)
+    starts = shared(head, left, min(len(haystack), lo + len(head) + pad))
+    right = min(len(haystack), hi + pad)
+    tail_left = max(0, hi - len(tail) - pad)
+    ends = shared(tail, tail_left, right)
+    if not starts or not ends:
+        return lo, hi
+    first, last = starts[0], ends[-1]
+    matched_begin, matched_end = left + first.b, tail_left + last.b + last.size
+    if matched_begin >= matched_end:
+        return lo, hi
+    # Characters of the quote before the first shared stretch (a typo in its first letter, a word
+    # the text lacks) stand for as many characters of the text, but not across a line break.
+    begin = max(left, matched_begin - first.a)
+    for index in range(matched_begin, begin - 1, -1):
+        if line_break(index):
+            begin = index + 1
+            break
+    end = min(right, matched_end + len(tail) - (last.a + last.size))
+    for index in range(matched_end - 1, end):
+        if line_break(index):
+            end = index
+            break
+    while begin < end and haystack[begin] == " ":
+        begin += 1
+    while end > begin and haystack[end - 1] == " ":
+        end -= 1
+    return (begin, end) if begin < end else (lo, hi)
+
+
+def difference(typed: str, passage: str) -> tuple[str, str, int | None] | None:
+    """Where ``typed`` and ``passage`` first differ: an excerpt of each around that place (with
+    ``…`` where cut) and in how many places they differ (None for quotes longer than
+    ``_COUNTED_CHARS``); None when they are equal.
+
+    Changes separated by fewer than ``_ANCHOR`` equal characters are one place ("every" for
+    "any" is one changed word, not three edits).
+    """
+    if typed == passage:
+        return None
+    shorter = min(len(typed), len(passage))
+    pairs = zip(typed[:shorter], passage[:shorter], strict=True)
+    same = next((i for i, (a, b) in enumerate(pairs) if a != b), shorter)
+    # The first place is found in a stretch after the common beginning; the count, which needs the
+    # whole of both, only for quotes of ordinary length (see _aligned on the cost).
+    counted = max(len(typed), len(passage)) <= _COUNTED_CHARS
+    offset = 0 if counted else same
+    places = _places(typed[offset:] if counted else typed[same : same + 2 * _EDGE],
+                     passage[offset:] if counted else passage[same : same + 2 * _EDGE])
+    typed_start, typed_end, passage_start, passage_end = (value + offset for value in places[0])
+
+    def excerpt(text: str, start: int, end: int) -> str:
+        lo, hi = max(0, start - DIFFERENCE_CONTEXT), min(len(text), end + DIFFERENCE_CONTEXT)
+        return ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+
+    return (excerpt(typed, typed_start, typed_end), excerpt(passage, passage_start, passage_end),
+            len(places) if counted else None)
+
+
+def _places(typed: str, passage: str) -> list[tuple[int, int, int, int]]:
+    """(typed start, typed end, passage start, passage end) of each place where the two differ."""
+    places: list[list[int]] = []
+    matcher = difflib.SequenceMatcher(None, typed, passage, autojunk=False)
+    for tag, typed_start, typed_end, passage_start, passage_end in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if places and typed_start - places[-1][1] < _ANCHOR and passage_start - places[-1][3] < _ANCHOR:
+            places[-1][1], places[-1][3] = typed_end, passage_end
+        else:
+            places.append([typed_start, typed_end, passage_start, passage_end])
+    return [tuple(place) for place in places]
 
 
 def line_of(text: str, offset: int) -> int:

@@ -52,7 +52,8 @@ KINDS = ("claim", "actor", "norm", "event")  # the order in which a bare --focus
 # ilk: actor class -> actor type (ACTOR_TYPES in kg.models)
 ACTOR_CLASSES = {
     "State": "state", "InternationalOrganization": "international-organization",
-    "GroupOfStates": "group-of-states", "NonGovernmentalOrganization": "ngo", "Person": "person",
+    "GroupOfStates": "group-of-states", "NonGovernmentalOrganization": "ngo",
+    "ResearchInstitution": "research-institution", "Person": "person",
     "MediaOutlet": "media-outlet", "NonStateGroup": "non-state-group",
 }
 # actor type -> (fill, legend); Okabe–Ito colours, told apart with the common colour blindnesses
@@ -61,6 +62,7 @@ ACTOR_STYLE = {
     "international-organization": ("#56b4e9", "International organisation"),
     "group-of-states": ("#009e73", "Group of states"),
     "ngo": ("#e69f00", "NGO"),
+    "research-institution": ("#f0e442", "Think tank or research institution"),
     "person": ("#cc79a7", "Person"),
     "media-outlet": ("#999999", "Media outlet"),
     "non-state-group": ("#d55e00", "Non-state group"),

@@ -38,6 +38,10 @@ from .errors import QueryError
 
 SEMANTICS = ("grounded", "preferred", "stable")
 
+# What every view that shows the labels says with them (the map table, each export's legend, title
+# or metadata): a student must not read "out" as "unlawful".
+READING = "a structural reading of the attacks annotated between claims, not a legal verdict"
+
 IN, OUT, UNDEC = "in", "out", "undec"
 
 Attacks = Iterable[tuple[str, str]]

@@ -6,13 +6,17 @@ which act set off a wave of claims. The figure shows that at a glance: one row p
 the events the claims are about behind them.
 
 **Dates are drawn as precise as the source, no more.** A claim dated to the day is a filled
-marker on that day. A claim dated only to a month or a year is a hollow marker at the middle of
-that period with a bar across all of it: pinning "2025" to 1 January would put the claim up to a
-year earlier than the source allows and make it look as if it came before the claims it may
-answer; the bar shows exactly the days the date can mean. Events follow the same rule: a day is a
-line, a range of days a shaded band, and a start known only to the month or year a hatched band
-across that month or year. An event without an end date (ongoing, or over in a day: the catalogue
-does not say which) is drawn at its start only.
+marker on that day. A claim dated only to a month or a year has no marker at all, since any point
+would read as a day: pinning "2025" to 1 January would put the claim up to a year earlier than the
+source allows, and a marker in the middle reads as a date in July. It is a hatched band across
+exactly the days the date can mean, labelled with its date as written and its precision ("2025,
+year only") after the stance's symbol. Events follow the same rule: a day is a line, a range of
+days a shaded band, and a start known only to the month or year a hatched band across that month
+or year. An event without an end date (ongoing, or over in a day: the catalogue does not say
+which) is drawn at its start only.
+
+**Whom.** Each mark says whom its claims are against ("vs USA"): states by their ISO code, other
+parties by name. "Who invokes which norm against whom" is the question the graph answers.
 
 **Legibility choices.** Claims of one claimant with one stance on one date are one mark with
 their number beside it (one report can make thirty claims on one day). Marks that would overlap
@@ -63,12 +67,22 @@ STANCE_STYLES = {
 }
 OTHER_STYLE = ("#777777", "P")  # a stance the vocabulary may add later
 STANCE_ORDER = {name: i for i, name in enumerate(STANCE_STYLES)}
+# The marker of each shape as a character (DejaVu Sans has them all), for the labels of claims
+# dated only to a month or year, which have no marker.
+MARKER_GLYPHS = {"X": "\u2716", "v": "\u25bc", "s": "\u25a0", "^": "\u25b2", "D": "\u25c6", "o": "\u25cf",
+                 "P": "\u271a"}
 
 QUIET_GAP_DAYS = 183  # a gap at least this long may split off an earlier panel
 MIN_PANEL_DAYS = 61  # a shorter panel is widened: some weeks of context, and ticks by day, not hour
 LANE_HEIGHT_IN = 0.3  # inches per lane of a claimant's row
 WIDTH_IN = 13.0
 DPI = 150
+LABEL_PT = 7  # size of the text beside marks
+# Of the figure's width, what the plotting area gets (the rest is claimants' names and margins);
+# with an earlier panel, a fifth of it goes to that panel. Used to keep marks' texts apart.
+PLOT_SHARE = 0.8
+CHAR_IN = 0.62 * LABEL_PT / 72  # the mean width of a character of the label text
+PARTY_CHARS = 30  # a party's name in a mark's label is shortened to this
 # text.parse_math off: names and labels are data, and "$...$" in one must read as written, not be
 # typeset as mathtext (or raise ValueError when it is not valid mathtext).
 RC = {"svg.hashsalt": "ilkg-timeline", "svg.fonttype": "none", "font.family": "DejaVu Sans",
@@ -84,6 +98,13 @@ def _precision(text: str) -> str:
     return {10: "day", 7: "month", 4: "year"}[len(text)]
 
 
+def _party(party: str, name: str) -> str:
+    """How a mark names a party: a state by its ISO code (the catalogue's id), others by name."""
+    if len(party) == 3 and party.isalpha() and party.isupper():
+        return party
+    return textwrap.shorten(name, PARTY_CHARS, placeholder="…")
+
+
 @dataclass(frozen=True)
 class Mark:
     """One mark on the chart: the claims of one claimant with one stance on one date."""
@@ -94,10 +115,39 @@ class Mark:
     stance_label: str
     date: str  # ISO 8601 as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD
     claims: tuple[str, ...]  # claim ids, sorted
+    against: tuple[str, ...] = ()  # whom the claims are against, as the chart names them, sorted
 
     @property
     def precision(self) -> str:  # day | month | year
         return _precision(self.date)
+
+    @property
+    def when(self) -> str:
+        """The date as a reader takes it: "12 Oct 2025"; "Oct 2025, month only"; "2025, year only"."""
+        first = self.first
+        if self.precision == "day":
+            return f"{first.day} {first:%b %Y}"
+        return f"{first:%b %Y}, month only" if self.precision == "month" else f"{first.year}, year only"
+
+    @property
+    def label(self) -> str:
+        """The text beside the mark: date and precision if it has no marker, count, whom."""
+        return "  ".join(self._label_parts())
+
+    def label_lines(self) -> list[str]:
+        """The label on two lines (the date, then the rest) where one line has no room."""
+        parts = self._label_parts()
+        if self.precision == "day" or len(parts) < 2:
+            return [self.label]
+        return [parts[0], "  ".join(parts[1:])]
+
+    def _label_parts(self) -> list[str]:
+        parts = [] if self.precision == "day" else [self.when]
+        if len(self.claims) > 1:
+            parts.append(f"×{len(self.claims)}")
+        if self.against:
+            parts.append("vs " + ", ".join(self.against))
+        return parts
 
     @property
     def first(self) -> date:
@@ -142,12 +192,15 @@ def marks(graph: nx.DiGraph) -> list[Mark]:
     """
     groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     labels: dict[tuple[str, str, str], tuple[str, str]] = {}
+    parties: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for claim, data in graph.nodes(data=True):
         key = (data["claimant"], data["stance"], data["date"])
         groups[key].append(claim)
         labels[key] = (data["claimant_label"], data["stance_label"])
+        parties[key].update(_party(party, name) for party, name in
+                            zip(data.get("against_ids", []), data.get("against", []), strict=True))
     found = [Mark(claimant, labels[claimant, stance, when][0], stance, labels[claimant, stance, when][1],
-                  when, tuple(sorted(claims)))
+                  when, tuple(sorted(claims)), tuple(sorted(parties[claimant, stance, when])))
              for (claimant, stance, when), claims in groups.items()]
     row = {claimant: i for i, (claimant, _) in enumerate(claimant_rows(found))}
     return sorted(found, key=lambda m: (row[m.claimant], m.first, m.last,
@@ -205,11 +258,59 @@ def _panel_of(day: date, spans: list[tuple[date, date]]) -> int:
     return next((i for i, (lo, hi) in enumerate(spans) if lo <= day <= hi), len(spans) - 1)
 
 
+def _days_per_char(spans: list[tuple[date, date]], panel: int) -> float:
+    """How many days of ``panel`` one character of a mark's label covers (roughly: for lanes)."""
+    lo, hi = spans[panel]
+    share = PLOT_SHARE * ((1 / 5 if panel == 0 else 4 / 5) if len(spans) == 2 else 1)
+    return ((hi - lo).days + 1) / (WIDTH_IN * share) * CHAR_IN
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Where a mark and its label go: the days they take (date ordinals), the label's lines and
+    whether it is written to the mark's left."""
+
+    start: float
+    stop: float
+    lines: tuple[str, ...]
+    left: bool
+
+
+def extent(mark: Mark, spans: list[tuple[date, date]]) -> Extent:
+    """The days a mark takes on the chart with its label, the label on the mark's right if it fits
+    in the panel, else on its left, else on two lines (right, then left, then right anyway).
+
+    A day's mark takes the room of its marker (a fraction of its panel) and its label after it; a
+    band takes its days and its label, written from the band's start (the symbol, then the text).
+    """
+    panel = _panel_of(mark.first, spans)
+    lo, hi = spans[panel]
+    days = (hi - lo).days + 1
+    room = days / 70
+    low, high = lo.toordinal() - 0.02 * days, hi.toordinal() + 1 + 0.05 * days
+    if mark.precision == "day":
+        start = stop = mark.first.toordinal() + 0.5
+        start, stop, gap = start - room, stop + room, 0.6 * room
+    else:
+        start, stop, gap = mark.first.toordinal(), mark.last.toordinal() + 1, 1.6 * room
+    choices = [(mark.label,)]
+    if len(mark.label_lines()) > 1:
+        choices.append(tuple(mark.label_lines()))
+    for lines in choices:
+        text = max(len(line) for line in lines) * _days_per_char(spans, panel) + gap if mark.label else 0
+        right = (start if mark.precision != "day" else stop) + text
+        if right <= high:
+            return Extent(start, max(stop, right), lines, False)
+        left = start - text
+        if left >= low:
+            return Extent(left, stop, lines, True)
+    return Extent(start, max(stop, (start if mark.precision != "day" else stop) + text), choices[-1], False)
+
+
 def lanes(found: list[Mark], spans: list[tuple[date, date]]) -> dict[Mark, int]:
     """A lane for each mark within its claimant's row, so that no two marks of a row overlap.
 
-    A mark takes its bar's days, and at least the room of its marker and count (a fraction of
-    its panel); each mark goes into the first lane free by then, in time order.
+    A mark takes its :func:`extent`; each mark goes into the first lane free by then, in time order.
     """
     ends: dict[tuple[str, int], list[float]] = defaultdict(list)  # (claimant, panel) -> lane ends
     lane_of = {}
@@ -217,9 +318,8 @@ def lanes(found: list[Mark], spans: list[tuple[date, date]]) -> dict[Mark, int]:
         panel = _panel_of(mark.first, spans)
         lo, hi = spans[panel]
         room = ((hi - lo).days + 1) / 70
-        middle = (mark.first.toordinal() + mark.last.toordinal() + 1) / 2
-        start = min(mark.first.toordinal(), middle - room)
-        stop = max(mark.last.toordinal() + 1, middle + 1.6 * room)
+        placed = extent(mark, spans)
+        start, stop = placed.start, placed.stop
         taken = ends[mark.claimant, panel]
         lane = next((i for i, end in enumerate(taken) if end + room / 2 <= start), len(taken))
         if lane == len(taken):
@@ -333,7 +433,8 @@ def _draw(found: list[Mark], all_events: list[EventMark], subtitle: str):
 
     numbered = _draw_events(axes, limits, shown)
     for mark in found:
-        _draw_mark(axes[_panel_of(mark.first, spans)], mark, rows.middle(mark.claimant, lane_of[mark]))
+        _draw_mark(axes[_panel_of(mark.first, spans)], mark, rows.middle(mark.claimant, lane_of[mark]),
+                   extent(mark, spans))
 
     figure.suptitle("Claims over time by claimant and stance" + (f"\n{subtitle}" if subtitle else ""),
                     fontsize=12)
@@ -407,20 +508,42 @@ def _draw_events(axes, limits, shown: list[EventMark]) -> list[tuple[int, EventM
     return numbered
 
 
-def _draw_mark(ax, mark: Mark, y: float) -> None:
+def _draw_mark(ax, mark: Mark, y: float, placed: Extent) -> None:
+    from matplotlib.patches import Rectangle
+
     colour, marker = _style(mark.stance)
     start, stop = _x(mark.first), _x(mark.last) + 1
-    middle = (start + stop) / 2
-    exact = mark.precision == "day"
-    if not exact:
-        ax.hlines(y, start, stop, color=colour, lw=2, alpha=0.45, zorder=2)
-        ax.vlines([start, stop], y - 0.22, y + 0.22, color=colour, lw=1, alpha=0.6, zorder=2)
-    ax.scatter([middle], [y], s=46, marker=marker, facecolor=colour if exact else "white",
-               edgecolor=colour, linewidth=1.4, zorder=3,
-               gid=f"claims-{mark.claimant}-{mark.stance}-{mark.date}")
-    if len(mark.claims) > 1:
-        ax.annotate(f"×{len(mark.claims)}", xy=(middle, y), xytext=(6, 0), textcoords="offset points",
-                    va="center", fontsize=7, color="#222222", zorder=4)
+    gid = f"claims-{mark.claimant}-{mark.stance}-{mark.date}"
+    # a white ground under the text, so that bands, hatching and event lines do not cross it
+    text = {"va": "center", "fontsize": LABEL_PT, "textcoords": "offset points", "zorder": 4,
+            "ha": "right" if placed.left else "left", "linespacing": 1.0,
+            "bbox": {"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.75}}
+    label_left, label = placed.left, "\n".join(placed.lines)
+    step = -1 if label_left else 1
+    if mark.precision == "day":
+        ax.scatter([start + 0.5], [y], s=46, marker=marker, facecolor=colour, edgecolor=colour,
+                   linewidth=1.4, zorder=3, gid=gid)
+        if label:
+            ax.annotate(label, xy=(start + 0.5, y), xytext=(6 * step, 0), color="#222222", **text)
+        return
+    # No marker: a hatched band over the days the date can mean, closed by brackets, and the date
+    # as written with its precision, with the stance's symbol before it.
+    ax.add_patch(Rectangle((start, y - 0.22), stop - start, 0.44, facecolor=(*_rgb(colour), 0.12),
+                           edgecolor=(*_rgb(colour), 0.55), hatch="////", lw=0, zorder=2, gid=gid))
+    ax.vlines([start, stop], y - 0.3, y + 0.3, color=colour, lw=1.2, zorder=2)
+    glyph = MARKER_GLYPHS.get(marker, "\u25cf")
+    if label_left:  # text, then the symbol, ending before the band
+        ax.annotate(label, xy=(start, y), xytext=(-4 - 1.6 * LABEL_PT, 0), color="#222222", **text)
+        ax.annotate(glyph, xy=(start, y), xytext=(-4, 0), color=colour, **text)
+    else:
+        ax.annotate(glyph, xy=(start, y), xytext=(4, 0), color=colour, **text)
+        ax.annotate(label, xy=(start, y), xytext=(4 + 1.6 * LABEL_PT, 0), color="#222222", **text)
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    return to_rgb(colour)
 
 
 def _legend(ax, handles: list, labels: list[str] | None = None, **options) -> None:
@@ -455,9 +578,9 @@ def _legend_handles(found: list[Mark]) -> list:
     grey = "#555555"
     handles += [
         Line2D([], [], linestyle="none", marker="o", markersize=7, color=grey,
-               label="claim dated to the day"),
-        Line2D([], [], marker="o", markersize=7, color=grey, mfc="white", lw=2, alpha=0.8,
-               label="dated to a month or year (bar: the days it may be)"),
+               label="claim dated to the day (vs: whom it is against)"),
+        Patch(facecolor=(0.33, 0.33, 0.33, 0.12), edgecolor=(0.33, 0.33, 0.33, 0.55), hatch="////", lw=0,
+              label="claim dated only to a month or year: no day, the band is every day it may be"),
         Line2D([], [], color=grey, lw=1, label="event on one day (or ongoing from it)"),
         Patch(color="#999999", alpha=0.25, lw=0, label="event over several days"),
         Patch(facecolor=(0.6, 0.6, 0.6, 0.08), edgecolor="#aaaaaa", hatch="///", lw=0,

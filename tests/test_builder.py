@@ -121,3 +121,30 @@ def test_a_graph_that_breaks_the_shapes_is_refused(corpus):
     messages = " ".join(str(p) for p in caught.value.problems)
     assert str(some_claim).rsplit("/", 1)[1] in messages
     assert "claimant" in messages and "stance" in messages
+
+
+def test_a_think_tank_is_a_research_institution_and_may_claim(mini_corpus):
+    """An unsigned piece of an institution that takes no institutional positions is attributed to
+    the institution as publisher (corpus/README.md); the actor type for it builds and conforms."""
+    root = mini_corpus(
+        """
+        - id: institute-charter-breach
+          claimant: global-policy-institute
+          against: USA
+          invokes: [un-charter-art-2-4]
+          stance: alleges-violation
+          quote: "He said the U.S. had violated the founding U.N. Charter"
+          note: Unsigned; the institute takes no institutional positions (attributed as publisher).
+        """
+    )
+    actors = root / "catalogues" / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8") + (
+        "  - id: global-policy-institute\n    type: research-institution\n"
+        "    name: {en: Global Policy Institute}\n    aliases: [the Institute]\n"), encoding="utf-8")
+    graph = build_graph(load_corpus(root)).union()
+    validate_graph(graph)
+    institute = ACTOR["global-policy-institute"]
+    assert (institute, RDF.type, ILK.ResearchInstitution) in graph
+    assert (CLAIM["institute-charter-breach"], ILK.claimant, institute) in graph
+    ontology = graph.value(ILK.ResearchInstitution, RDFS.subClassOf)
+    assert ontology == ILK.Actor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -66,6 +67,12 @@ CASES = [
      '"He said the United States violated the founding U.N. Charter"', 9,
      ["quote not found in documents/sg-alarmed-2026-01-03.txt", "nearest passage",
       "He said the U.S. had violated the founding U.N. Charter"]),
+    # where the typed quote and the text differ, so that the annotator need not compare them by eye
+    ('"He said the U.S. had violated the founding U.N. Charter"',
+     '"He said the U.S. has violated the founding U.N. Charter"', 9,
+     ["quote not found", "nearest passage (line 7, ",
+      'they differ at typed "He said the U.S. has violated the foundi…" where the text has '
+      '"He said the U.S. had violated the foundi…"']),
     ('"He said the U.S. had violated the founding U.N. Charter"', '"U.N. Security Council"', 9,
      ["quote occurs 2 times", "prefix:/suffix:"]),
 ]
@@ -185,3 +192,122 @@ def test_an_official_text_url_must_be_an_iri_without_quotes(corpus_copy, url):
         load_corpus(corpus_copy)
     [problem] = [p for p in caught.value.problems if "official text" in p.message]
     assert problem.file.endswith("norms.yaml") and problem.line == 6
+
+
+# --- an unreadable file is reported first, and what only follows from it is not ------------------
+
+
+def break_yaml(path) -> int:
+    """Leave a bracket open in the middle of ``path``; return the line it is on."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    middle = len(lines) // 2
+    lines.insert(middle, "  broken: [unclosed")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return middle + 1
+
+
+@pytest.mark.parametrize(("catalogue", "kind"), [("actors", "actor"), ("events", "event")])
+def test_an_unreadable_catalogue_is_reported_first_without_unknown_ids_after_it(corpus_copy, catalogue, kind):
+    """Regression: an actor catalogue that did not parse gave 179 "unknown actor" errors before the
+    one line that mattered."""
+    path = corpus_copy / "catalogues" / f"{catalogue}.yaml"
+    break_yaml(path)
+    problems = problems_of(corpus_copy)
+    first = problems[0]
+    assert first.file == str(path) and first.message.startswith("malformed YAML")
+    assert first.line is not None
+    assert not [p for p in problems if f"unknown {kind}" in p.message], problems
+    # the one line says what was left unchecked, with how many references it counted
+    counted = re.search(rf"\((\d+) references to {kind}s elsewhere not checked until this file can be "
+                        r"read\)$", first.message)
+    assert counted and int(counted[1]) > 1, first.message
+    assert len(problems) == 1, problems
+
+
+def test_a_catalogue_without_its_list_is_no_cascade_either(corpus_copy):
+    actors = corpus_copy / "catalogues" / "actors.yaml"
+    text = actors.read_text(encoding="utf-8")
+    actors.write_text(text.replace("actors:\n", "actor:\n", 1), encoding="utf-8")
+    [problem] = problems_of(corpus_copy)
+    assert problem.file == str(actors)
+    assert problem.message.startswith("expected a top-level 'actors:' list (")
+
+
+def test_an_unreadable_annotation_file_hides_no_claim_and_fakes_no_unknown_claim(corpus_copy):
+    """Claims elsewhere attack claims of the broken file: those references are not "unknown"."""
+    broken = corpus_copy / "annotations" / "maduro-last-chance-2025-12-01.yaml"
+    line = break_yaml(broken)
+    other = corpus_copy / "annotations" / "sg-alarmed-2026-01-03.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace("claimant: VEN", "claimant: VENN", 1),
+                     encoding="utf-8")
+    problems = problems_of(corpus_copy)
+    assert (problems[0].file, problems[0].line) == (str(broken), line)
+    assert "references to claims elsewhere not checked" in problems[0].message
+    assert not [p for p in problems if "unknown claim" in p.message], problems
+    # the other files are still checked in full
+    assert [p.file for p in problems[1:]] == [str(other)]
+    assert "unknown actor 'VENN'" in problems[1].message
+
+
+def test_a_rejected_catalogue_entry_is_reported_once_not_at_every_use(mini_corpus):
+    root = mini_corpus(GOOD)
+    actors = root / "catalogues" / "actors.yaml"
+    text = actors.read_text(encoding="utf-8")
+    actors.write_text(text.replace("  - id: VEN\n    type: state\n", "  - id: VEN\n    type: country\n", 1),
+                      encoding="utf-8")
+    problem = only_problem(root)
+    assert problem.file == str(actors)
+    assert "'type' is 'country'" in problem.message
+
+
+def test_a_duplicate_key_does_not_hide_the_files_other_problems(mini_corpus):
+    """Regression: a duplicate key made the whole annotation file unreadable, so its other
+    problems only appeared once the key was fixed."""
+    claims = GOOD.replace("  claimant: VEN\n", "  claimant: VEN\n  claimant: COL\n").replace(
+        "stance: alleges-violation", "stance: alleges-violations")
+    root = mini_corpus(claims)
+    problems = problems_of(root)
+    assert [(p.line, p.message.split(" (")[0]) for p in problems] == [
+        (5, "duplicate key 'claimant'"),
+        (9, "claim 'ven-letter': 'stance' is 'alleges-violations', not one of alleges-violation, justifies, "
+            "rejects-justification, demands-compliance, denies-allegation, affirms-norm"),
+    ]
+    assert "first written on line 4" in problems[0].message
+
+
+# --- suggestions by id, label and alias, and where to add what is new -----------------------------
+
+
+@pytest.mark.parametrize(("field", "typed", "words"), [
+    # Regression: no suggestion although law-of-armed-conflict has the alias "law of armed conflict".
+    ("invokes", "laws of war", ["unknown norm 'laws of war'",
+                                "did you mean 'law-of-armed-conflict', known as 'law of armed conflict'?"]),
+    ("invokes", "the prohibition of force", ["did you mean 'un-charter-art-2-4', known as "
+                                             "'prohibition of the use of force'?"]),
+    ("invokes", "Art. 2(4)", ["did you mean 'un-charter-art-2-4', known as 'Article 2(4)'?"]),
+    ("invokes", "self-defense under the UN Charter", ["did you mean 'un-charter-art-51'"]),
+    ("against", "the United States", ["unknown actor", "did you mean 'USA', known as 'United States'?"]),
+    ("against", "Hegseth", ["did you mean 'pete-hegseth', known as 'Pete Hegseth'?"]),
+])
+def test_unknown_names_are_matched_against_ids_labels_and_aliases(mini_corpus, field, typed, words):
+    line = {"invokes": "  invokes: [un-charter-art-2-4]", "against": "  against: USA"}[field]
+    root = mini_corpus(GOOD.replace(line, f"  {field}: [{typed}]"))
+    problem = only_problem(root)
+    for word in words:
+        assert word in problem.message, problem.message
+
+
+@pytest.mark.parametrize(("old", "new", "unknown", "catalogue", "fields"), [
+    # Regression: "unknown actor 'Wired-Gov'" did not say where to add it.
+    ("against: USA", "against: Wired-Gov", "actor 'Wired-Gov'", "actors.yaml", "(id, type, name)"),
+    ("[un-charter-art-2-4]", "[unclos-art-110]", "norm 'unclos-art-110'", "norms.yaml",
+     "(id, type, notation, label in en and es)"),
+    ("  stance:", "  concerns: us-seizure-of-tankers\n  stance:", "event 'us-seizure-of-tankers'",
+     "events.yaml", "(id, label, start, perpetrators)"),
+])
+def test_an_unknown_id_says_where_to_add_it(mini_corpus, old, new, unknown, catalogue, fields):
+    root = mini_corpus(GOOD.replace(old, new))
+    problem = only_problem(root)
+    assert f"unknown {unknown}" in problem.message
+    where = root / "catalogues" / catalogue
+    assert problem.message.endswith(f"; if it is new, add it to {where} {fields}"), problem.message

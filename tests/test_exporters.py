@@ -29,10 +29,12 @@ from urllib.parse import quote
 
 import networkx as nx
 import pytest
+import yaml
 from click.testing import CliRunner
-from rdflib import Graph, Literal
+from rdflib import RDFS, Graph, Literal
 from rdflib.compare import isomorphic
 
+from kg.argument import claim_text
 from kg.cli import cli
 from kg.errors import SetupError
 from kg.exporters import EXPORTERS
@@ -40,6 +42,7 @@ from kg.exporters._shared import caption_lines
 from kg.exporters.argdown import argdown_text
 from kg.exporters.dot import dot_string
 from kg.exporters.mermaid import mermaid_text
+from kg.namespaces import ILK
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -58,14 +61,16 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 
 def add_claim(graph: nx.DiGraph, claim: str, *, claimant: str, claimant_label: str, stance: str,
               stance_label: str, norms: list[str], date: str, quote_text: str,
-              acceptance: str | None = None, voiced_by: str | None = None, label: str | None = None) -> None:
+              acceptance: str | None = None, voiced_by: str | None = None, label: str | None = None,
+              against: tuple[tuple[str, str], ...] = (("VEN", "Venezuela"),)) -> None:
     norm_ids = [re.sub(r"[^a-z0-9]+", "-", n.lower()).strip("-") for n in norms]
     graph.add_node(
         claim, iri=f"https://w3id.org/ilkg/claim/{quote(claim, safe='')}",
         label=label or " — ".join([claimant_label, stance_label, *(["; ".join(norms)] if norms else [])]),
         claimant=claimant, claimant_label=claimant_label, stance=stance, stance_label=stance_label,
         date=date, document="doc-1", voiced_by=voiced_by, quote=quote_text,
-        against=["Venezuela"], against_ids=["VEN"], norms=norms, norm_ids=norm_ids,
+        against=[name for _, name in against], against_ids=[party for party, _ in against],
+        norms=norms, norm_ids=norm_ids,
         events=["US strikes on boats in the Caribbean"], event_ids=["us-boat-strikes"],
     )
     if acceptance:
@@ -81,17 +86,20 @@ def small_map() -> nx.DiGraph:
     add_claim(graph, "ven-no-armed-attack", claimant="VEN", claimant_label="Venezuela",
               stance="RejectsJustification", stance_label="rejects justification",
               norms=["UN Charter Art. 51"], date="2025-09-15", voiced_by="yvan-gil",
-              quote_text="There has been no armed attack by Venezuela.", acceptance="in")
+              quote_text="There has been no armed attack by Venezuela.", acceptance="in",
+              against=(("USA", "United States of America"),))
     add_claim(graph, "amnesty-unlawful-force", claimant="amnesty-international",
               claimant_label="Amnesty International", stance="AllegesViolation",
               stance_label="alleges violation", norms=["UN Charter Art. 2(4)", "Right to life"],
-              date="2026-02-03", quote_text="It is an unlawful use of force.", acceptance="undec")
+              date="2026-02-03", quote_text="It is an unlawful use of force.", acceptance="undec",
+              against=(("USA", "United States of America"), ("VEN", "Venezuela")))
     add_claim(graph, "us-denies-force", claimant="USA", claimant_label="United States of America",
               stance="DeniesAllegation", stance_label="denies allegation", norms=[], date="2026",
-              quote_text="This was a law-enforcement operation.", acceptance="undec")
+              quote_text="This was a law-enforcement operation.", acceptance="undec",
+              against=(("amnesty-international", "Amnesty International"),))
     add_claim(graph, "nam-demands-compliance", claimant="nam", claimant_label="Non-Aligned Movement",
               stance="DemandsCompliance", stance_label="demands compliance", norms=[], date="2025-11",
-              quote_text="We call for full respect of the Charter.", acceptance="in")
+              quote_text="We call for full respect of the Charter.", acceptance="in", against=())
     graph.add_edge("ven-no-armed-attack", "us-self-defence", relation="attacks")
     graph.add_edge("ven-no-armed-attack", "amnesty-unlawful-force", relation="supports")
     graph.add_edge("us-denies-force", "amnesty-unlawful-force", relation="attacks")
@@ -283,7 +291,7 @@ def test_a_map_without_claims_exports_and_reads_back_empty(fmt, tmp_path):
     empty = nx.DiGraph(semantics="grounded")
     texts = read_back(fmt, export(fmt, empty), tmp_path)
     assert texts == (["source", "relation", "target", "source_label", "target_label", "source_acceptance",
-                      "target_acceptance"] if fmt == "csv" else [])
+                      "target_acceptance", "acceptance_reading"] if fmt == "csv" else [])
 
 
 def test_bytes_do_not_depend_on_the_hash_seed(tmp_path):
@@ -301,6 +309,80 @@ def test_bytes_do_not_depend_on_the_hash_seed(tmp_path):
         assert done.returncode == 0, done.stderr
         digests.append(json.loads(done.stdout))
     assert digests[0] == digests[1]
+
+
+# --- whom a claim is against, and what its acceptance is not -----------------------------------
+
+def against_texts(fmt: str, data: bytes, folder: Path) -> list[str]:
+    """Where each format says whom a claim is against: in the text a reader sees, or (GraphML,
+    JSON-LD) as the claim's own attribute or triple."""
+    if fmt == "graphml":
+        return [attrs.get("against", "") for _, attrs in nx.read_graphml(io.BytesIO(data)).nodes(data=True)]
+    if fmt == "jsonld":
+        rdf = Graph().parse(data=data, format="json-ld")
+        return [f"{claim} against {rdf.value(party, RDFS.label)}" for claim, party in
+                rdf.subject_objects(ILK.against)]
+    return read_back(fmt, data, folder)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_says_whom_a_claim_is_against(fmt, tmp_path):
+    """Regression: the map, the SVG export and the timeline never showed whom a claim is against."""
+    graph = small_map()
+    texts = [normal(t) for t in against_texts(fmt, export(fmt, graph), tmp_path)]
+    for node, data in graph.nodes(data=True):
+        if fmt == "csv" and not graph.degree(node):
+            continue
+        for name in data["against"]:
+            expected = {"graphml": name, "jsonld": f"{data['iri']} against {name}"}.get(
+                fmt, normal(claim_text(data)))
+            assert any(expected in text for text in texts), f"{fmt}: {node}: {expected!r} not in {texts}"
+    if fmt not in ("graphml", "jsonld"):
+        assert not any("against" in text for text in texts if "Non-Aligned Movement" in text)  # none named
+
+
+def acceptance_notes(fmt: str, data: bytes, folder: Path) -> list[str]:
+    """What a reader of each format is told about the acceptance labels, read the format's way."""
+    text = data.decode("utf-8")
+    if fmt == "aif":
+        return []  # AIF shows no acceptance at all (checked below), so it needs no note
+    if fmt == "argdown":
+        argdown_json(data, folder)  # the comment must not break the file
+        return [line for line in text.splitlines() if line.startswith("//")]
+    if fmt == "csv":
+        return [row["acceptance_reading"] for row in csv.DictReader(io.StringIO(text))]
+    if fmt in ("dot", "svg"):
+        root = ET.fromstring(render_svg(data) if fmt == "dot" else data)  # noqa: S314 - our own output
+        return [t.text or "" for t in root.iter(f"{SVG}text")]  # the drawing's title lines
+    if fmt == "graphml":
+        return [nx.read_graphml(io.BytesIO(data)).graph.get("acceptance_reading", "")]
+    if fmt == "jsonld":
+        rdf = Graph().parse(data=data, format="json-ld")
+        return [str(c) for c in rdf.objects(ILK.acceptance, RDFS.comment)]
+    if fmt == "mermaid":
+        mermaid_parse(data, folder)  # Mermaid's own parser takes the front matter
+        front = text.split("---\n")[1] if text.startswith("---\n") else ""
+        return [str(yaml.safe_load(front)["title"])] if front else []
+    raise AssertionError(f"no reader for {fmt}: add one to acceptance_notes")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_exported_acceptance_says_it_is_no_legal_verdict(fmt, tmp_path):
+    """Regression: the exports printed "[grounded: out]" with no word that this is a structural
+    reading of the annotated attacks, not a legal verdict."""
+    labelled_map = small_map()
+    notes = acceptance_notes(fmt, export(fmt, labelled_map), tmp_path / "labelled")
+    if fmt == "aif":
+        assert not any(label in text for text in read_back(fmt, export(fmt, labelled_map), tmp_path)
+                       for label in ("grounded", "[in]", "undec"))
+    else:
+        assert any("not a legal verdict" in note for note in notes), notes
+    unlabelled = small_map()
+    unlabelled.graph.pop("semantics")
+    for node in unlabelled:
+        unlabelled.nodes[node].pop("acceptance")
+    notes = acceptance_notes(fmt, export(fmt, unlabelled), tmp_path / "unlabelled")
+    assert not any("legal verdict" in note for note in notes), notes
 
 
 # --- escaping, table-driven ----------------------------------------------------------------------
@@ -374,7 +456,7 @@ def test_aif_loads_in_arguebuf(make, caplog):
         kind = "supports" if isinstance(scheme.scheme, Support) else "attacks"
         assert isinstance(scheme.scheme, (Support, Attack))
         found[(source.plain_text, kind, target.plain_text)] += 1
-    expected = Counter((graph.nodes[s]["label"], d["relation"], graph.nodes[t]["label"])
+    expected = Counter((claim_text(graph.nodes[s]), d["relation"], claim_text(graph.nodes[t]))
                        for s, t, d in graph.edges(data=True))
     assert found == expected
 
@@ -454,21 +536,22 @@ EXPECTED_TRIPLES = """
 
 claim:us-self-defence a ilk:Claim ;
     rdfs:label "United States of America — justifies — UN Charter Art. 51" ;
-    ilk:claimant actor:USA ; ilk:stance ilk:Justifies ;
+    ilk:claimant actor:USA ; ilk:against actor:VEN ; ilk:stance ilk:Justifies ;
     ilk:acceptance "out" ; ilk:acceptanceSemantics "grounded" .
 claim:ven-no-armed-attack a ilk:Claim ;
     rdfs:label "Venezuela — rejects justification — UN Charter Art. 51" ;
-    ilk:claimant actor:VEN ; ilk:stance ilk:RejectsJustification ;
+    ilk:claimant actor:VEN ; ilk:against actor:USA ; ilk:stance ilk:RejectsJustification ;
     ilk:acceptance "in" ; ilk:acceptanceSemantics "grounded" ;
     ilk:attacks claim:us-self-defence ; ilk:supports claim:amnesty-unlawful-force .
 claim:amnesty-unlawful-force a ilk:Claim ;
     rdfs:label "Amnesty International — alleges violation — UN Charter Art. 2(4); Right to life" ;
-    ilk:claimant actor:amnesty-international ; ilk:stance ilk:AllegesViolation ;
+    ilk:claimant actor:amnesty-international ; ilk:against actor:USA , actor:VEN ;
+    ilk:stance ilk:AllegesViolation ;
     ilk:acceptance "undec" ; ilk:acceptanceSemantics "grounded" ;
     ilk:attacks claim:us-denies-force .
 claim:us-denies-force a ilk:Claim ;
     rdfs:label "United States of America — denies allegation" ;
-    ilk:claimant actor:USA ; ilk:stance ilk:DeniesAllegation ;
+    ilk:claimant actor:USA ; ilk:against actor:amnesty-international ; ilk:stance ilk:DeniesAllegation ;
     ilk:acceptance "undec" ; ilk:acceptanceSemantics "grounded" ;
     ilk:attacks claim:amnesty-unlawful-force .
 claim:nam-demands-compliance a ilk:Claim ;
@@ -482,9 +565,21 @@ actor:nam rdfs:label "Non-Aligned Movement"@en .
 """
 
 
+def ontology_comment(term: str) -> Literal:
+    """The English rdfs:comment of an ilk: term, read from ontology/ilkg.ttl here."""
+    ontology = Graph().parse(REPO / "ontology" / "ilkg.ttl", format="turtle")
+    [comment] = [c for c in ontology.objects(ILK[term], RDFS.comment) if c.language == "en"]
+    return comment
+
+
 def test_jsonld_parses_to_the_expected_triples():
     exported = Graph().parse(data=export("jsonld", small_map()), format="json-ld")
     expected = Graph().parse(data=EXPECTED_TRIPLES, format="turtle")
+    # what the labels are and are not, in the ontology's own words (the same triple, so that
+    # merging the export with the built graph adds nothing)
+    comment = ontology_comment("acceptance")
+    assert "not a legal verdict" in comment
+    expected.add((ILK.acceptance, RDFS.comment, comment))
     assert isomorphic(exported, expected), exported.serialize(format="turtle")
 
 
@@ -502,7 +597,7 @@ def test_csv_parses_to_one_row_per_relation():
     rows = list(csv.DictReader(io.StringIO(export("csv", graph).decode("utf-8"))))
     assert sorted((r["source"], r["relation"], r["target"]) for r in rows) == \
         sorted((s, d["relation"], t) for s, t, d in graph.edges(data=True))
-    assert {r["source_label"] for r in rows} <= {graph.nodes[n]["label"] for n in graph}
+    assert {r["source_label"] for r in rows} <= {claim_text(graph.nodes[n]) for n in graph}
 
 
 @pytest.mark.parametrize("make", [small_map, hostile_map], ids=["small", "hostile"])

@@ -3,6 +3,7 @@ the file (and the line, where there is one); the bundled corpus stays far below 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -139,9 +140,12 @@ def test_nesting_depth(mini):
     events.write_text(events.read_text(encoding="utf-8") + "\n" + nested(limits.MAX_YAML_DEPTH + 1),
                       encoding="utf-8")
     line = len(events.read_text(encoding="utf-8").splitlines())
-    [problem] = [p for p in problems_of(mini) if p.file == str(events)]  # claims lose their events
+    [problem] = [p for p in problems_of(mini) if p.file == str(events)]
     assert (problem.file, problem.line) == (str(events), line)
-    assert problem.message == "lists and mappings nested more than 64 deep; is a bracket left open?"
+    # the claims' events are not checked against a catalogue that could not be read
+    assert re.fullmatch(r"lists and mappings nested more than 64 deep; is a bracket left open\? \(\d+ "
+                        r"references to events elsewhere not checked until this file can be read\)",
+                        problem.message), problem.message
 
 
 def test_thousands_deep_is_refused_without_a_crash():
@@ -164,7 +168,7 @@ def test_aliases_per_file(mini):
     line = len(actors.read_text(encoding="utf-8").splitlines())
     [problem] = [p for p in problems_of(mini) if p.file == str(actors)]
     assert (problem.file, problem.line) == (str(actors), line)
-    assert problem.message == "more than 500 aliases (*name) in one file; write the values out"
+    assert problem.message.startswith("more than 500 aliases (*name) in one file; write the values out (")
 
 
 def expanding(values: int) -> str:

@@ -17,9 +17,18 @@ def test_lines_of_keys_and_items():
 
 def test_duplicate_key_is_an_error_with_both_lines():
     data, [problem] = load("id: a\nstance: x\nid: b\n", "f.yaml")
-    assert data is None
     assert (problem.file, problem.line) == ("f.yaml", 3)
     assert "duplicate key 'id'" in problem.message and "line 1" in problem.message
+    # the file is still read (keeping the first value), so that its other problems are found too
+    assert data == {"id": "a", "stance": "x"}
+    assert data.line_of("stance") == 2
+
+
+def test_every_duplicate_key_of_a_file_is_reported():
+    data, problems = load("a: 1\nb:\n  c: 2\n  c: 3\na: 4\n", "f.yaml")
+    assert [(p.line, p.message.split(" (")[0]) for p in problems] == [
+        (4, "duplicate key 'c'"), (5, "duplicate key 'a'")]
+    assert data == {"a": 1, "b": {"c": 2}}
 
 
 def test_yaml_11_booleans_stay_text():

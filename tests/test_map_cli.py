@@ -14,10 +14,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from kg.argument import argument_map
+from kg.argument import argument_map, claim_text, listed
 from kg.cli import cli
 from kg.engines import open_engine
-from kg.semantics import label_map
+from kg.semantics import READING, label_map
 
 from .conftest import CORPUS, REPO
 
@@ -61,15 +61,29 @@ def test_table_lists_every_claim_with_its_acceptance(full_map):
     result = run()
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    rows = [line.split(maxsplit=2) for line in lines[:-1]]
+    rows = [line.split(maxsplit=2) for line in lines[:-2]]
     assert [claim for _, claim, _ in rows] == sorted(full_map)
     assert {claim: label for label, claim, _ in rows} == dict(full_map.nodes(data="acceptance"))
-    assert rows[0][2] == full_map.nodes[rows[0][1]]["label"]
+    assert [text for _, _, text in rows] == [claim_text(full_map.nodes[claim]) for _, claim, _ in rows]
     counts = {k: sum(1 for label, _, _ in rows if label == k) for k in ("in", "out", "undec")}
     relations = [d["relation"] for _, _, d in full_map.edges(data=True)]
-    assert lines[-1] == (f"(grounded: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided; "
+    assert lines[-2] == (f"(grounded: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided; "
                          f"{relations.count('attacks')} attacks, {relations.count('supports')} supports)")
     assert counts["out"] > 0
+    # what in / out / undec are, and are not, is said with them
+    assert lines[-1] == f"(in / out / undec: {READING})"
+    assert "not a legal verdict" in lines[-1]
+
+
+def test_table_shows_whom_each_claim_is_against(full_map):
+    """Regression: the table never said whom a claim is against."""
+    rows = {line.split(maxsplit=2)[1]: line for line in run().stdout.splitlines()[:-2]}
+    against = {n: d["against"] for n, d in full_map.nodes(data=True) if d["against"]}
+    assert against and len(against) < len(full_map)  # some claims name a party, some do not
+    for claim, parties in against.items():
+        assert rows[claim].endswith(" — against " + listed(parties)), rows[claim]
+    for claim in set(full_map) - set(against):
+        assert " — against " not in rows[claim]
 
 
 def test_table_shows_a_claim_out_and_its_attacker_in():
@@ -81,9 +95,11 @@ def test_table_shows_a_claim_out_and_its_attacker_in():
 def test_json_gives_semantics_extensions_and_claims(full_map):
     answer = run_json()
     assert answer["semantics"] == "grounded"
+    assert answer["reading"] == READING
     assert answer["extensions"] == full_map.graph["extensions"]
     assert answer["claims"] == [{"claim": n, "acceptance": full_map.nodes[n]["acceptance"],
-                                 "label": full_map.nodes[n]["label"]} for n in sorted(full_map)]
+                                 "label": full_map.nodes[n]["label"],
+                                 "against": full_map.nodes[n]["against_ids"]} for n in sorted(full_map)]
 
 
 @pytest.mark.parametrize("semantics", ["preferred", "stable"])
@@ -94,7 +110,7 @@ def test_semantics_option(full_map, semantics):
     assert {c["claim"]: c["acceptance"] for c in answer["claims"]} == dict(expected.nodes(data="acceptance"))
     assert answer["extensions"] == expected.graph["extensions"]
     table = run("--semantics", semantics).stdout.splitlines()
-    assert table[-1].startswith(f"({semantics}: ")
+    assert table[-2].startswith(f"({semantics}: ")
 
 
 SCOPES = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.quotes import find_quote, line_of, nearest_passage, normalise
+from kg.quotes import difference, find_quote, line_of, nearest_passage, normalise
 
 from .conftest import CORPUS
 
@@ -134,3 +134,56 @@ def test_normalise_by_runs_equals_folding_one_character_at_a_time():
                 [norm.ends[i] for i in range(size)]) == _fold_one_by_one(text)
 
     agrees()
+
+
+# --- the nearest passage starts where the quote does, and says where the two differ ---------------
+
+MONCADA = ('He said the United States violated the founding U.N. Charter, which states: "All members shall '
+           'refrain in their international relations from the threat or use of force against the territorial '
+           'integrity or political independence of any state."')
+
+
+def test_nearest_passage_does_not_start_in_the_paragraph_before():
+    """Regression: the passage for this misquote began in the paragraph before ("national peace and
+    security.") and the message named that paragraph's line."""
+    text = (CORPUS / "documents" / "sg-alarmed-2026-01-03.txt").read_text(encoding="utf-8")
+    nearest = nearest_passage(text, MONCADA)
+    assert nearest is not None
+    start = text.index("He said the U.S. had violated")
+    assert (nearest.start, line_of(text, nearest.start)) == (start, line_of(text, start))
+    assert nearest.passage.endswith("political independence of any state.\u201d")
+    assert nearest.difference[:2] == ("He said the United States violated the foundi…",
+                                      "He said the U.S. had violated the foundi…")
+
+
+PARAGRAPHS = "First paragraph ends here.\n\nThe Charter prohibits the use of force against any state.\nMore."
+SENTENCE = "The Charter prohibits the use of force against any state."
+
+
+@pytest.mark.parametrize("typed", [
+    "Xhe Charter prohibits the use of force against any state.",  # a typo in the first letter
+    "the Charter prohibits use of force against any state.",  # lower case, and a word left out
+    "Indeed, the Charter prohibits the use of force against any state.",  # a word the text lacks
+    "The Charter prohibits the use of force against every state.",  # a changed word at the end
+    "The Charter prohibits the use of forcee against any state",
+])
+def test_nearest_passage_is_the_sentence_meant(typed):
+    """Regression: the passage started one character late, or inside the previous paragraph."""
+    assert find_quote(PARAGRAPHS, typed) == []
+    nearest = nearest_passage(PARAGRAPHS, typed)
+    assert nearest.start == PARAGRAPHS.index(SENTENCE)
+    assert SENTENCE.startswith(nearest.passage) and len(nearest.passage) >= len(SENTENCE) - 1
+    assert line_of(PARAGRAPHS, nearest.start) == 3
+
+
+@pytest.mark.parametrize(("typed", "passage", "expected"), [
+    ("use of force against every state.", "use of force against any state.",
+     ("…se of force against every state.", "…se of force against any state.", 1)),
+    ("the Charter prohibits use of force", "The Charter prohibits the use of force",
+     ("the Charter prohibits…", "The Charter prohibits…", 2)),
+    ("the same words", "the same words", None),
+    ("a" * 1500 + " one " + "b" * 10, "a" * 1500 + " two " + "b" * 10,  # long: not counted
+     ("…" + "a" * 19 + " one " + "b" * 10, "…" + "a" * 19 + " two " + "b" * 10, None)),
+])
+def test_difference_shows_the_first_place_with_context(typed, passage, expected):
+    assert difference(typed, passage) == expected

@@ -19,7 +19,18 @@ from kg.argument import Scope, argument_map
 from kg.cli import cli
 from kg.engines import open_engine
 from kg.errors import QueryError, SetupError
-from kg.timeline import EventMark, Mark, claimant_rows, events, lanes, marks, panels, write_timeline
+from kg.timeline import (
+    EventMark,
+    Mark,
+    claimant_rows,
+    events,
+    extent,
+    figure_bytes,
+    lanes,
+    marks,
+    panels,
+    write_timeline,
+)
 
 from .conftest import CORPUS
 
@@ -168,12 +179,15 @@ def test_events_come_from_the_graph_with_their_dates(engine):
 # --- the pure parts, on small hand-made maps --------------------------------------------------
 
 
-def claim_map(*claims: tuple[str, str, str, str]) -> nx.DiGraph:
-    """A map of (claim id, claimant, stance, date) with the attributes argument_map gives."""
+def claim_map(*claims: tuple) -> nx.DiGraph:
+    """A map of (claim id, claimant, stance, date[, against]) with the attributes argument_map
+    gives; ``against`` is a list of (actor id, name)."""
     graph = nx.DiGraph()
-    for claim, claimant, stance, when in claims:
+    for claim, claimant, stance, when, *against in claims:
+        parties = against[0] if against else []
         graph.add_node(claim, claimant=claimant, claimant_label=claimant.upper(), stance=stance,
-                       stance_label=stance.lower(), date=when)
+                       stance_label=stance.lower(), date=when, against_ids=[p for p, _ in parties],
+                       against=[name for _, name in parties])
     return graph
 
 
@@ -232,13 +246,27 @@ def test_marks_that_would_overlap_in_a_row_get_lanes_of_their_own():
     found = marks(claim_map(("y1", "ven", "AllegesViolation", "2025"), ("y2", "ven", "Justifies", "2025"),
                             ("d1", "ven", "AllegesViolation", "2025-10-09"),
                             ("d2", "ven", "RejectsJustification", "2025-10-10"),
-                            ("m", "ven", "Justifies", "2026-02"), ("u", "usa", "Justifies", "2025-10-09")))
+                            ("m", "ven", "Justifies", "2026-02"), ("u", "usa", "Justifies", "2025-10-09"),
+                            ("end", "usa", "Justifies", "2026-12-31")))
     lane_of = lanes(found, panels(found))
     by_claims = {m.claims: lane_of[m] for m in found}
     assert by_claims[("y1",)] != by_claims[("y2",)]
     assert len({by_claims[k] for k in [("y1",), ("y2",), ("d1",), ("d2",)]}) == 4
-    assert by_claims[("m",)] == 0  # after the year's bars end (and a little room), lane 0 is free
+    assert by_claims[("m",)] == 0  # after the year's bands end (and a little room), lane 0 is free
     assert by_claims[("u",)] == 0  # another claimant's row
+
+
+def test_a_label_with_no_room_on_the_right_goes_left_and_takes_its_lane():
+    """The last month of the chart: its label would run past the panel's edge, so it is written
+    before the band, over the year's bands, which the lanes then keep it apart from."""
+    found = marks(claim_map(("y1", "ven", "AllegesViolation", "2025"), ("m", "ven", "Justifies", "2026-02")))
+    spans = panels(found)
+    by_claims = {m.claims: m for m in found}
+    placed = extent(by_claims[("m",)], spans)
+    assert placed.left and placed.lines == ("Feb 2026, month only",)
+    assert placed.start < date(2025, 12, 31).toordinal() < placed.stop
+    lane_of = lanes(found, spans)
+    assert lane_of[by_claims[("m",)]] != lane_of[by_claims[("y1",)]]
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -268,3 +296,59 @@ def test_cli_refuses_an_unknown_extension_with_exit_2(tmp_path):
     assert result.exit_code == 2
     assert ".png, .svg" in result.stderr
     assert not (tmp_path / "t.pdf").exists()
+
+
+# --- imprecise dates read as imprecise; whom each claim is against ---------------------------------
+
+
+def mark_groups(svg: bytes) -> dict[str, ET.Element]:
+    root = ET.fromstring(svg)  # noqa: S314 - our own output, parsed to check it
+    return {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("claims-")}
+
+
+def test_a_date_known_only_to_the_year_or_month_has_no_marker_and_says_so():
+    """Regression: a claim of "2025" was a year-long bar with its marker in July, which reads as a
+    July date. A marker is drawn for a day only; a band is labelled with its date as written."""
+    found = marks(claim_map(("y", "ven", "AllegesViolation", "2025"), ("m", "ven", "Justifies", "2025-10"),
+                            ("d", "usa", "Justifies", "2025-10-09"),
+                            ("late", "usa", "Justifies", "2026-06-30")))
+    svg = figure_bytes(found, [], "svg")
+    groups = mark_groups(svg)
+    markers = {gid: len(list(g.iter(f"{SVG}use"))) for gid, g in groups.items()}  # scatter markers
+    assert markers == {"claims-ven-AllegesViolation-2025": 0, "claims-ven-Justifies-2025-10": 0,
+                       "claims-usa-Justifies-2025-10-09": 1, "claims-usa-Justifies-2026-06-30": 1}
+    texts = "\n".join("".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text"))  # noqa: S314
+    assert "2025, year only" in texts and "Oct 2025, month only" in texts
+    assert "claim dated only to a month or year: no day" in texts  # the key says so too
+    assert figure_bytes(found, [], "svg") == svg
+
+
+@pytest.mark.parametrize(("text", "when"), [
+    ("2025-10-09", "9 Oct 2025"), ("2024-02", "Feb 2024, month only"), ("2025", "2025, year only")])
+def test_a_mark_says_how_precise_its_date_is(text, when):
+    assert Mark("x", "X", "Justifies", "justifies", text, ("c",)).when == when
+
+
+def test_marks_say_whom_their_claims_are_against():
+    """Regression: the timeline never showed whom a claim is against. States by their ISO code,
+    other parties by name; a mark of several claims names every party once."""
+    found = marks(claim_map(
+        ("a", "ven", "AllegesViolation", "2026-01-03", [("USA", "United States of America")]),
+        ("b", "ven", "AllegesViolation", "2026-01-03", [("USA", "United States of America"),
+                                                         ("nicolas-maduro", "Nicolás Maduro")]),
+        ("c", "usa", "Justifies", "2025", []),
+    ))
+    by_claims = {m.claims: m for m in found}
+    assert by_claims[("a", "b")].against == ("Nicolás Maduro", "USA")
+    assert by_claims[("a", "b")].label == "×2  vs Nicolás Maduro, USA"
+    assert by_claims[("c",)].label == "2025, year only"
+    texts = "\n".join("".join(t.itertext()) for t in
+                      ET.fromstring(figure_bytes(found, [], "svg")).iter(f"{SVG}text"))  # noqa: S314
+    assert "×2  vs Nicolás Maduro, USA" in texts
+
+
+def test_the_corpus_timeline_names_the_parties(svg_file, engine):
+    texts = svg_texts(svg_file)
+    graph = argument_map(engine)
+    states = {p for _, ids in graph.nodes(data="against_ids") for p in ids if p.isupper()}
+    assert states and all(f"vs {s}" in texts or f", {s}" in texts for s in states)

@@ -15,6 +15,9 @@ from typing import BinaryIO, ClassVar
 
 import networkx as nx
 
+from ..argument import claim_text
+from ..semantics import READING
+
 EXPORTERS: dict[str, type[Exporter]] = {}
 
 
@@ -36,12 +39,24 @@ def register(cls: type[Exporter]) -> type[Exporter]:
 
 def node_text(graph: nx.DiGraph, node: str) -> str:
     """What a person reads for a claim: "Amnesty International — rejects justification — UN
-    Charter Art. 51", with its acceptance under the map's semantics when there is one."""
+    Charter Art. 51 — against United States of America", with its acceptance under the map's
+    semantics when there is one (each format says, once, what that acceptance is and is not)."""
     data = graph.nodes[node]
-    text = data["label"]
+    text = claim_text(data)
     if data.get("acceptance"):
         text += f" [{graph.graph.get('semantics', 'semantics')}: {data['acceptance']}]"
     return text
+
+
+def labelled(graph: nx.DiGraph) -> bool:
+    """Whether the map's claims carry acceptance labels (it was labelled under a semantics)."""
+    return bool(graph.graph.get("semantics")) and any(graph.nodes[n].get("acceptance") for n in graph)
+
+
+def reading(graph: nx.DiGraph) -> str:
+    """What the acceptance labels of ``graph`` are: "acceptance under grounded semantics is a
+    structural reading of ..., not a legal verdict"."""
+    return f"acceptance under {graph.graph['semantics']} semantics is {READING}"
 
 
 def sorted_nodes(graph: nx.DiGraph) -> list[str]:

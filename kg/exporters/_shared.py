@@ -13,7 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from . import node_text, sorted_nodes
+from ..semantics import READING
+from . import labelled, node_text, sorted_nodes
 
 # Fill of a claim by its acceptance; a map drawn without semantics is white.
 ACCEPTANCE_FILL = {"in": "#c8e6c9", "out": "#ffcdd2", "undec": "#fff3c4"}
@@ -64,12 +65,12 @@ def tooltip_text(graph: nx.DiGraph, node: str) -> str:
 
 
 def legend(graph: nx.DiGraph) -> str:
-    """A one-line key to a drawing's colours."""
+    """A key to a drawing's colours: one line, and a second saying what the acceptance labels are
+    when the claims carry them."""
     text = "Argument map: green arrows support, red dashed arrows attack"
-    semantics = graph.graph.get("semantics")
-    if semantics and any(graph.nodes[n].get("acceptance") for n in graph):
+    if labelled(graph):
         fills = ", ".join(f"{colour} {label}" for label, colour in ACCEPTANCE_WORDS.items())
-        text += f"; {semantics} semantics: {fills}"
+        text += f"; {graph.graph['semantics']} semantics: {fills}\nThe labels are {READING}."
     return text
 
 

@@ -1,13 +1,13 @@
 """AIF JSON as AIFdb and OVA write it: the map for argument-mining corpora and tools.
 
 The Argument Interchange Format never links two propositions directly: each claim is an
-information node (I-node, its text the claim's readable label); each support is a rule
-application (RA-node, "Default Inference") and each attack a conflict (CA-node, "Default
-Conflict") standing between the two claims, ``source -> RA/CA -> target``. Who said it is the
-dialogical side: a locution (L-node, "Claimant : quote") anchored to the claim by an illocution
-(YA-node, "Asserting"), listed in ``locutions`` with the participant (the claimant) and the source
-document, and the claimants in ``participants``. AIFdb files always have a ``locutions`` key,
-and loaders use it to tell AIF from other JSON, so it is always written.
+information node (I-node, its text the claim's readable label, with the party it is against);
+each support is a rule application (RA-node, "Default Inference") and each attack a conflict
+(CA-node, "Default Conflict") standing between the two claims, ``source -> RA/CA -> target``.
+Who said it is the dialogical side: a locution (L-node, "Claimant : quote") anchored to the claim
+by an illocution (YA-node, "Asserting"), listed in ``locutions`` with the participant (the
+claimant) and the source document, and the claimants in ``participants``. AIFdb files always
+have a ``locutions`` key, and loaders use it to tell AIF from other JSON, so it is always written.
 
 Ids are decimal strings numbered in claim order, then relations in (source, target) order, as in
 AIFdb. Timestamps use AIF's ``YYYY-MM-DD HH:mm:ss``: the first day of the claim's date (a claim
@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 import networkx as nx
 
-from ..argument import period
+from ..argument import claim_text, period
 from ..dates import PartialDate
 from ..namespaces import DOC
 from . import Exporter, register, sorted_edges, sorted_nodes
@@ -66,7 +66,8 @@ def aif_document(graph: nx.DiGraph) -> dict[str, Any]:
                      for c in claimants]
     i_nodes: dict[str, str] = {}
     for claim in sorted_nodes(graph):
-        i_nodes[claim] = add_node("I", graph.nodes[claim]["label"], aif_timestamp(graph.nodes[claim]["date"]))
+        data = graph.nodes[claim]
+        i_nodes[claim] = add_node("I", claim_text(data), aif_timestamp(data["date"]))
     locutions = []
     for claim in sorted_nodes(graph):
         data = graph.nodes[claim]

@@ -1,12 +1,13 @@
 """Argdown: the map as text that the Argdown tools (VS Code extension, ``@argdown/cli``) draw.
 
 Each claim is a statement whose title is its claim id (unique, stable, so other Argdown files can
-refer to it) and whose text is its readable label followed by the quote, under one heading that
-names the map. Under each claim its supporters are listed with ``+`` and its attackers with ``-``
-(Argdown's incoming relations), so ``[b]: ...`` followed by ``  - [a]`` says "a attacks b".
-Acceptance, when the map has it, is a tag (``#(in)``, ``#(out)``, ``#(undec)``) coloured in the
-front matter, which also keeps unconnected claims on the map (Argdown's map leaves them out by
-default).
+refer to it) and whose text is its readable label (with the party it is against) followed by the
+quote, under one heading that names the map. Under each claim its supporters are listed with
+``+`` and its attackers with ``-`` (Argdown's incoming relations), so ``[b]: ...`` followed by
+``  - [a]`` says "a attacks b". Acceptance, when the map has it, is a tag (``#(in)``, ``#(out)``,
+``#(undec)``), explained in a comment as a structural reading and not a legal verdict, and
+coloured in the front matter, which also keeps unconnected claims on the map (Argdown's map
+leaves them out by default).
 
 Argdown statement text is one line of inline markup: ``[x]`` refers to a statement, ``<x>`` to
 an argument, ``#x`` is a tag, ``@[x]`` a mention, ``*``/``_`` emphasis, ``{...}`` metadata,
@@ -24,7 +25,8 @@ from typing import BinaryIO
 
 import networkx as nx
 
-from . import Exporter, register, sorted_edges, sorted_nodes
+from ..argument import claim_text
+from . import Exporter, labelled, reading, register, sorted_edges, sorted_nodes
 from ._shared import ACCEPTANCE_FILL, RELATION_COLOUR, clean_text
 
 # Always escaped; '.' and ':' only when a non-space follows (only then can they open a shortcode).
@@ -81,7 +83,7 @@ def _front_matter(graph: nx.DiGraph) -> list[str]:
 
 def _statement(graph: nx.DiGraph, node: str, title: str) -> str:
     data = graph.nodes[node]
-    text = f"[{title}]: {argdown_text(data['label'])}: “{argdown_text(data['quote'])}”"
+    text = f"[{title}]: {argdown_text(claim_text(data))}: “{argdown_text(data['quote'])}”"
     if data.get("acceptance") in ACCEPTANCE_FILL:
         text += f" #({data['acceptance']})"
     return text
@@ -102,7 +104,10 @@ class ArgdownExporter(Exporter):
         # The heading also keeps a map without claims valid: Argdown wants some content.
         lines = [*_front_matter(graph), "", f"# {argdown_text(_title(graph))}", "",
                  "// Exported by kg (ilkg). Under each claim: + [a] means a supports it, - [a] that a "
-                 "attacks it.", ""]
+                 "attacks it."]
+        if labelled(graph):
+            lines.append(f"// Tags #(in), #(out), #(undec): {reading(graph)}.")
+        lines.append("")
         for node in sorted_nodes(graph):
             lines.append(_statement(graph, node, titles[node]))
             lines += [f"  {_RELATION_SIGN[rel]} [{titles[source]}]" for rel, source in incoming[node]]

@@ -1,4 +1,9 @@
-"""CSV edge list: one row per support or attack, for spreadsheets and quick network tools."""
+"""CSV edge list: one row per support or attack, for spreadsheets and quick network tools.
+
+Labels are each claim's readable text (with the party it is against). A map labelled under a
+semantics also fills ``acceptance_reading`` on every row, saying what the acceptance columns are:
+a spreadsheet has no place for a note that stays next to the numbers otherwise.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from typing import BinaryIO
 
 import networkx as nx
 
-from . import Exporter, register, sorted_edges
+from ..argument import claim_text
+from . import Exporter, labelled, reading, register, sorted_edges
 
 
 @register
@@ -22,9 +28,10 @@ class CsvExporter(Exporter):
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(["source", "relation", "target", "source_label", "target_label",
-                         "source_acceptance", "target_acceptance"])
+                         "source_acceptance", "target_acceptance", "acceptance_reading"])
+        note = reading(graph) if labelled(graph) else ""
         for source, target, relation in sorted_edges(graph):
-            writer.writerow([source, relation, target, graph.nodes[source]["label"],
-                             graph.nodes[target]["label"], graph.nodes[source].get("acceptance", ""),
-                             graph.nodes[target].get("acceptance", "")])
+            writer.writerow([source, relation, target, claim_text(graph.nodes[source]),
+                             claim_text(graph.nodes[target]), graph.nodes[source].get("acceptance", ""),
+                             graph.nodes[target].get("acceptance", ""), note])
         stream.write(text.getvalue().encode("utf-8"))

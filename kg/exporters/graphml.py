@@ -2,7 +2,8 @@
 
 GraphML values are scalars, so lists (the norms, events and parties of a claim) are joined with
 ``"; "`` — labels of norms contain commas (``UNGA Res. 3314 (XXIX), Annex, Art. 2``), semicolons
-read as the separator. Attributes without a value (a claim voiced by no one) are left out rather
+read as the separator. A labelled map's graph says what its ``acceptance`` values are in
+``acceptance_reading``. Attributes without a value (a claim voiced by no one) are left out rather
 than written as ``None``. Written with networkx's ElementTree writer, which escapes XML, in claim
 order, so the bytes do not depend on whether lxml happens to be installed.
 """
@@ -14,7 +15,7 @@ from typing import BinaryIO
 
 import networkx as nx
 
-from . import Exporter, register, sorted_edges, sorted_nodes
+from . import Exporter, labelled, reading, register, sorted_edges, sorted_nodes
 from ._shared import clean_text
 
 LIST_SEPARATOR = "; "
@@ -33,6 +34,8 @@ def flat_map(graph: nx.DiGraph) -> nx.DiGraph:
     flat = nx.DiGraph()
     flat.graph.update({k: v for k, v in sorted(graph.graph.items())
                        if isinstance(v, str)})
+    if labelled(graph):
+        flat.graph["acceptance_reading"] = reading(graph)
     for node in sorted_nodes(graph):
         data = graph.nodes[node]
         values = {key: _value(data[key]) for key in sorted(data)}

@@ -6,16 +6,18 @@ character Mermaid treats specially is written as an entity code (``#35;`` for ``
 quotes would end the string; ``#...;`` starts an entity; ``<`` and ``&`` are HTML in Mermaid's
 labels; ``:`` and ``;`` take part in Mermaid's own pre-processing of ``style`` lines; a backtick
 starts a Markdown string. Line breaks become ``<br/>``. Supports are green arrows, attacks red
-dotted lines ending in a cross; claims are filled by acceptance.
+dotted lines ending in a cross; claims are filled by acceptance, and a labelled map has a title
+(front matter) saying what the labels are and are not.
 """
 
 from __future__ import annotations
 
+import json
 from typing import BinaryIO
 
 import networkx as nx
 
-from . import Exporter, register, sorted_edges, sorted_nodes
+from . import Exporter, labelled, reading, register, sorted_edges, sorted_nodes
 from ._shared import ACCEPTANCE_FILL, RELATION_COLOUR, caption_lines, clean_text, legend, opaque_ids
 
 _SPECIAL = '"#&<>:;`\\'
@@ -36,7 +38,14 @@ class MermaidExporter(Exporter):
 
     def serialize(self, graph: nx.DiGraph, stream: BinaryIO) -> None:
         ids = opaque_ids(graph)
-        lines = [f"%% {' '.join(legend(graph).split())}",
+        # The title is drawn above the chart: what its in / out / undec are is read with them. A
+        # JSON string is a YAML string, so the front matter holds it whatever it says.
+        title = []
+        if labelled(graph):
+            heading = json.dumps(f"In / out / undec: {reading(graph)}", ensure_ascii=False)
+            title = ["---", f"title: {heading}", "---"]
+        lines = [*title,
+                 f"%% {' '.join(legend(graph).split())}",
                  "%% Node ids are opaque (n1, n2, ... in claim-id order).",
                  "flowchart BT"]
         for node in sorted_nodes(graph):
