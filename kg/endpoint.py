@@ -2,7 +2,7 @@
 
 ``/sparql`` answers GET and POST (form-encoded or ``application/sparql-query``) with content
 negotiation over the W3C result formats, so Yasgui, SPARQLWrapper, Jena and curl all work.
-``/`` is the editor: Yasgui, served from the npm package installed by the set-up, preloaded with
+``/`` is the editor: Yasgui, served from the npm package `make editor` installs, preloaded with
 the saved queries.
 
 Safety. Every query runs in a worker process (:mod:`kg.query_workers`) that first checks it
@@ -62,6 +62,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .errors import QueryError, QueryLimitError, QueryRefused
 from .query_workers import PoolBusy, QueryMemoryError, QueryTimeout, WorkerFailed
+from .resources import YASGUI_MISSING
 from .results import GRAPH_FORMATS, SELECT_FORMATS, serialize
 
 # Media types we answer with, by what clients put in Accept.
@@ -288,8 +289,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif url.path.startswith("/static/yasgui/") and url.path[15:] in YASGUI_FILES:
                 name = url.path[15:]
                 if self.server.config.yasgui_dir is None:
-                    raise HttpError(HTTPStatus.NOT_FOUND, "not-found", "Yasgui is not installed; run "
-                                    "the set-up (npm ci) to serve the editor")
+                    raise HttpError(HTTPStatus.NOT_FOUND, "not-found", YASGUI_MISSING)
                 self._static(self.server.config.yasgui_dir / name, YASGUI_FILES[name])
             else:
                 raise HttpError(HTTPStatus.NOT_FOUND, "not-found",
