@@ -4,7 +4,7 @@
 #   make test        also npm (Yasgui, the exporters' readers) and Debian's chromium, graphviz and
 #                    virtuoso-opensource (.ci/run installs them)
 #   make editor      Yasgui for the editor page of `kg serve` (npm)
-#   make notebooks   JupyterLab in .venv, opened on notebooks/
+#   make notebooks   JupyterLab in .venv, opened on notebooks/ (notebooks-html: run them, no browser)
 #   make test-newest the test suite against the newest versions pyproject.toml allows (.venv-newest)
 #   make constraints rewrite constraints.txt with the newest versions pyproject.toml allows
 PYTHON ?= python3
@@ -18,7 +18,7 @@ CONSTRAINTS ?= constraints.txt
 PIP_INSTALL = $(BIN)/python -m pip install --quiet \
 	$(if $(CONSTRAINTS),--constraint $(CONSTRAINTS),--upgrade --upgrade-strategy eager)
 
-.PHONY: build test test-newest editor readers notebooks lint constraints clean
+.PHONY: build test test-newest editor readers notebooks notebooks-html lint constraints clean
 
 build: $(VENV)/.installed
 	$(BIN)/kg build
@@ -46,6 +46,11 @@ lint: $(VENV)/.installed-test
 
 notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab notebooks/
+
+# Both notebooks run from top to bottom without a browser, as HTML pages in build/notebooks/.
+notebooks-html: $(VENV)/.installed-notebooks
+	$(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=600 \
+		--output-dir build/notebooks notebooks/*.ipynb
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
