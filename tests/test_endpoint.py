@@ -242,10 +242,10 @@ def test_sparqlwrapper_client(endpoint, corpus):
     assert len(graph) >= 8
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def long_queries():
     """An endpoint that takes queries of 100,000 characters (the default of ``kg serve``) and
-    gives each one second."""
+    gives each one second; closed after its test, so its workers do not linger beside the others."""
     config = EndpointConfig(port=0, timeout=1, workers=2, max_body=1_000_000, max_query=100_000)
     running = open_endpoint(config, corpus_dir=CORPUS).start()
     yield running
