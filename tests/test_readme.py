@@ -5,7 +5,8 @@ changed there is run here and one that stops working fails the build. They run o
 other in one folder, as a reader types them into a shell at the top of a clone: a copy of the
 files git has (tracked, or new and not ignored), where ``kg`` and ``.venv/bin/python`` are the
 environment running the tests. For the commands that talk to ``kg serve`` on 127.0.0.1:8000, a
-``kg serve`` of the copy's corpus is started on a free port and the address rewritten to it.
+``kg serve`` of the copy's corpus is started on a free port and the address rewritten to it, and
+curl fails on an HTTP error as a reader would notice it (``--fail``, from a ``.curlrc``).
 Each ``sparql`` block runs with ``kg query -e`` and must answer at least one row.
 
 A few commands cannot run inside a test; ``NOT_HERE`` lists them, each with the reason and where
@@ -129,13 +130,18 @@ def fresh(tmp_path_factory) -> Path:
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, root / name)
     (root / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+    # curl exits 0 on an HTTP error unless told otherwise; a reader would see the error, so the
+    # README's curl examples must fail here too: --fail from a .curlrc, the command left as written.
+    (root.parent / "curl").mkdir()
+    (root.parent / "curl" / ".curlrc").write_text("fail\nshow-error\nsilent\n", encoding="utf-8")
     return root
 
 
 def run(command: str, cwd: Path, port: int | None) -> subprocess.CompletedProcess:
     if port is not None:
         command = command.replace(README_PORT, f"127.0.0.1:{port}")
-    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+               CURL_HOME=str(cwd.parent / "curl"))
     return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", command], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, stdin=subprocess.DEVNULL)
 
