@@ -1,8 +1,13 @@
-"""Measure ilkg at scale in one run and write the results to ``benchmarks/RESULTS.md``.
+"""Measure ilkg at scale in one run and write the results to ``build/benchmarks/RESULTS.md``.
 
     python benchmarks/run.py                       # 100, 1,000 and 10,000 documents
     python benchmarks/run.py --sizes 100,1000 --repeat 3
-    python benchmarks/run.py --small --results /tmp/r.md   # the smoke test's mode, seconds
+    python benchmarks/run.py --small               # the smoke test's mode, seconds
+    python benchmarks/run.py --results benchmarks/RESULTS.md   # update the committed numbers
+
+The results go under ``build/`` (ignored by git) unless ``--results`` names another file: a run
+to try something out must not rewrite the committed ``benchmarks/RESULTS.md``, whose numbers the
+README and the Discussion in it refer to.
 
 What is measured (see benchmarks/README.md for each row): start-up of ``kg`` against a bare
 interpreter; ``kg build`` of the seed corpus and of synthetic corpora (cold, warm, after editing
@@ -39,6 +44,7 @@ from results_file import ensure_preamble, update_section
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+RESULTS = Path("build") / "benchmarks" / "RESULTS.md"  # under the current folder, as kg build's output
 ENGINES = ("oxigraph", "rdflib")
 EXTENSIONS = {"nquads": ".nq", "trig": ".trig", "turtle": ".ttl", "nt": ".nt"}
 BUILD_KINDS = {  # kind -> what the row says
@@ -77,8 +83,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--startup-runs", type=int, help="Runs per start-up command [15; --small: 3].")
     parser.add_argument("--small", action="store_true",
                         help="A quick run for the test suite: small sizes, one repetition.")
-    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md",
-                        help="The markdown file whose sections are rewritten [benchmarks/RESULTS.md].")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="The markdown file whose sections are rewritten [build/benchmarks/RESULTS.md; "
+                        "--results benchmarks/RESULTS.md updates the committed numbers].")
     parser.add_argument("--json", type=Path, help="Also write every sample as JSON here.")
     parser.add_argument("--workdir", type=Path,
                         help="Where corpora and graphs go (kept); default a temporary folder, removed.")

@@ -343,6 +343,7 @@ def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: fl
     """
     from .endpoint import EndpointConfig
     from .pipeline import open_endpoint
+    from .resources import YASGUI_MISSING
 
     config = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows,
                             workers=workers, query_memory_mb=query_memory or None,
@@ -352,8 +353,9 @@ def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: fl
     log = (lambda line: click.echo(line, err=True)) if verbose else None
     endpoint = open_endpoint(config, corpus_dir=corpus_dir, data=data, log=log)
     click.echo(f"SPARQL endpoint: {endpoint.url}/sparql")
-    click.echo(f"query editor:    {endpoint.url}/" + ("" if endpoint.server.config.yasgui_dir
-                                                      else "  (Yasgui not installed: run npm ci)"))
+    click.echo(f"query editor:    {endpoint.url}/")
+    if endpoint.server.config.yasgui_dir is None:
+        click.echo(f"warning: {YASGUI_MISSING}", err=True)
     click.echo("press Ctrl-C to stop", err=True)
     try:
         endpoint.serve_forever()

@@ -395,7 +395,7 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
     against = _resolve_many(fields, "against", registries["actor"])
     if claimant and claimant in against:
         fields.report("against", f"'against' names the claimant '{claimant}' itself; "
-                      "it must be the opposing party (DESIGN.md, ilk:against)")
+                      "it must be the opposing party (docs/data-model.md, ilk:against)")
     if claimant and claimant in reported_by:
         fields.report("reported_by", "'reported_by' is for a party relaying someone else's claim")
     concerns = _resolve_many(fields, "concerns", registries["event"])

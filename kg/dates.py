@@ -2,7 +2,7 @@
 
 Claims are often dated only "in October" or "in 2020"; inventing a day would put words in the
 source's mouth. We keep the precision the annotator gave and type it as ``xsd:date``,
-``xsd:gYearMonth`` or ``xsd:gYear`` (all allowed by DESIGN.md for ``dcterms:date``).
+``xsd:gYearMonth`` or ``xsd:gYear`` (all allowed by docs/data-model.md for ``dcterms:date``).
 """
 
 from __future__ import annotations

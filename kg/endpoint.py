@@ -2,7 +2,7 @@
 
 ``/sparql`` answers GET and POST (form-encoded or ``application/sparql-query``) with content
 negotiation over the W3C result formats, so Yasgui, SPARQLWrapper, Jena and curl all work.
-``/`` is the editor: Yasgui, served from the npm package installed by the set-up, preloaded with
+``/`` is the editor: Yasgui, served from the npm package `make editor` installs, preloaded with
 the saved queries. A GET on ``/sparql`` with no query describes the service (a SPARQL 1.1 Service
 Description, or for a browser a page on how to use it: :mod:`kg.service_description`), and
 ``/prefixes.json`` lists the prefixes a query may use undeclared (:data:`kg.namespaces.QUERY_PREFIXES`).
@@ -65,6 +65,7 @@ from urllib.parse import parse_qs, urlsplit
 from .errors import QueryError, QueryLimitError, QueryRefused
 from .namespaces import QUERY_PREFIXES
 from .query_workers import PoolBusy, QueryMemoryError, QueryTimeout, WorkerFailed
+from .resources import YASGUI_MISSING
 from .results import GRAPH_FORMATS, SELECT_FORMATS, serialize
 
 # Media types we answer with, by what clients put in Accept.
@@ -305,8 +306,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif url.path.startswith("/static/yasgui/") and url.path[15:] in YASGUI_FILES:
                 name = url.path[15:]
                 if self.server.config.yasgui_dir is None:
-                    raise HttpError(HTTPStatus.NOT_FOUND, "not-found", "Yasgui is not installed; run "
-                                    "the set-up (npm ci) to serve the editor")
+                    raise HttpError(HTTPStatus.NOT_FOUND, "not-found", YASGUI_MISSING)
                 self._static(self.server.config.yasgui_dir / name, YASGUI_FILES[name])
             else:
                 raise HttpError(HTTPStatus.NOT_FOUND, "not-found",

@@ -156,13 +156,34 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def _event_loader(text: str) -> type:
+    """The parser that walks ``text`` for :func:`_check_shape`: libyaml's (fast), unless a line
+    opens more than MAX_YAML_DEPTH flow collections.
+
+    libyaml's scanner reads ahead along a line (up to 1,024 characters) before its parser hands
+    out the events of that line, and the libyaml of recent PyYAML wheels (6.0.4) stops at a fixed
+    depth of 1,000 with words of its own ("while increasing flow level exceeded maximum nesting
+    depth"). A line of a thousand brackets would meet that cap before our walk counted 65 levels,
+    and the annotator would read libyaml's words, which change from one PyYAML release to the next.
+    PyYAML's pure-Python parser keeps a stack too, has no such cap and hands out such a line's
+    events one by one, so our limit speaks first. It is ten times slower, and no real file has a
+    line with more than a handful of brackets, so only such lines pay for it. Block collections
+    (``- - - x``) nest without brackets, but libyaml hands out their events as it reads them.
+    """
+    if text.count("[") + text.count("{") > MAX_YAML_DEPTH:
+        for line in text.splitlines():
+            if line.count("[") + line.count("{") > MAX_YAML_DEPTH:
+                return yaml.SafeLoader
+    return _Loader
+
+
 def _check_shape(text: str) -> None:
-    """Walk the parser's events (libyaml's parser keeps a stack, it does not recurse) and refuse
-    deep nesting, many aliases and alias bombs before the recursive composer sees them."""
+    """Walk the parser's events (the parsers keep a stack, they do not recurse) and refuse deep
+    nesting, many aliases and alias bombs before the recursive composer sees them."""
     depth = aliases = values = 0
     sizes: dict[str, int] = {}  # anchor -> values it stands for, itself included
     opened: list[tuple[str | None, int]] = []  # (anchor, values before it) of open collections
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=_event_loader(text)):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
             aliases += 1

@@ -1,4 +1,4 @@
-"""The namespaces of the graph: the contract of DESIGN.md, in one place.
+"""The namespaces of the graph: the contract of docs/data-model.md, in one place.
 
 ``ILK`` is a closed :class:`~rdflib.namespace.DefinedNamespace`: a misspelt term (``ILK.suports``)
 raises at import time of the calling code's first use instead of minting a wrong IRI that would

@@ -1,7 +1,7 @@
 """The operations the CLI offers, as library functions: build, validate, stats.
 
-Each runs the whole flow of DESIGN.md — load and check the corpus, build the graph, validate it
-with SHACL — and only ``build`` writes, once, atomically, after everything passed. They return
+Each runs the whole flow — load and check the corpus, build the graph, validate it with SHACL —
+and only ``build`` writes, once, atomically, after everything passed. They return
 reports and raise :class:`~kg.errors.KgError`; they never print.
 """
 

@@ -29,10 +29,16 @@ def ontology_dir() -> Path:
     )
 
 
+# What to do when yasgui_dir() finds nothing: the editor page, the 404 for its files and `kg serve`
+# say it in these words. Building the graph never needs Node; only the editor page does.
+YASGUI_MISSING = ("Yasgui is not installed: run `make editor` (or `npm ci`) at the top of the ilkg "
+                  "checkout, then restart `kg serve`")
+
+
 def yasgui_dir() -> Path | None:
     """The built Yasgui files (``yasgui.min.js``/``.css``) from the npm package, if installed.
 
-    The set-up runs ``npm ci`` at the top of the checkout, so they are in
+    ``make editor`` (and ``make test``) run ``npm ci`` at the top of the checkout, so they are in
     ``node_modules/@zazuko/yasgui/build``; ``ILKG_YASGUI_DIR`` points elsewhere.
     """
     candidates = [Path(os.environ["ILKG_YASGUI_DIR"])] if os.environ.get("ILKG_YASGUI_DIR") else []

@@ -183,7 +183,7 @@ def editor_endpoint(corpus_dir: Path, **config) -> Iterator:
     running = open_endpoint(EndpointConfig(port=0, **config), corpus_dir=corpus_dir).start()
     try:
         if running.server.config.yasgui_dir is None:
-            pytest.fail("Yasgui is not installed: run `npm ci` at the top of the checkout (the set-up "
+            pytest.fail("Yasgui is not installed: run `make editor` at the top of the checkout (the set-up "
                         "step that installs node_modules/@zazuko/yasgui from package-lock.json)")
         yield running
     finally:

@@ -5,7 +5,7 @@ blocked and recorded, and each test asserts there was none: the page must work w
 The page is served under the endpoint's Content-Security-Policy, and a violation of it fails the
 test. These tests need the set-up's browser pieces and never skip without them: Debian's
 ``chromium`` (``apt-get install -y chromium``), Playwright for Python (the ``test`` extra) and
-Yasgui from npm (``npm ci`` at the top of the checkout). No browser is ever downloaded.
+Yasgui from npm (``make editor`` at the top of the checkout). No browser is ever downloaded.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from kg.namespaces import QUERY_PREFIXES
+from kg.endpoint import EndpointConfig
+from kg.pipeline import open_endpoint
 
 from .conftest import CORPUS, editor_endpoint, http_rows
 
@@ -241,18 +244,62 @@ def test_data_is_shown_as_text(visit, endpoint):
     visit.assert_clean()
 
 
-def test_missing_yasgui_is_explained(visit, endpoint):
-    """Without ``npm ci`` the server answers 404 for Yasgui's files; the page says what to do."""
+@pytest.fixture(scope="module")
+def without_yasgui():
+    """``kg serve`` in a checkout where ``make editor`` never ran: ``make build`` needs no Node."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("kg.resources.yasgui_dir", lambda: None)
+        running = open_endpoint(EndpointConfig(port=0, workers=1), corpus_dir=CORPUS).start()
+    yield running
+    running.close()
+
+
+def test_a_server_without_yasgui_says_which_command_installs_it(without_yasgui):
     for name in ("yasgui.min.js", "yasgui.min.css"):
-        visit.page.route(f"{endpoint.url}/static/yasgui/{name}", lambda route: route.fulfill(
-            status=404, content_type="text/plain; charset=utf-8",
-            body="Yasgui is not installed; run the set-up (npm ci) to serve the editor\n"))
+        request = urllib.request.Request(f"{without_yasgui.url}/static/yasgui/{name}")
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=30)
+        assert answer.value.code == 404
+        assert answer.value.read().decode("utf-8").strip() == (
+            "Yasgui is not installed: run `make editor` (or `npm ci`) at the top of the ilkg checkout, "
+            "then restart `kg serve`")
+    with urllib.request.urlopen(f"{without_yasgui.url}/sparql?query=ASK%7B%7D", timeout=30) as answer:
+        assert answer.status == 200  # the endpoint itself needs no Yasgui
+
+
+def test_kg_serve_says_which_command_installs_yasgui(monkeypatch):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+    from kg.endpoint import Endpoint
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("kg.resources.yasgui_dir", lambda: None)
+    monkeypatch.setattr(Endpoint, "serve_forever", interrupted)
+    done = CliRunner().invoke(cli, ["serve", "--port", "0", "--workers", "1", "--corpus", str(CORPUS)],
+                              catch_exceptions=False)
+    assert done.exit_code == 0
+    assert "query editor:    http://127.0.0.1:" in done.stdout
+    assert "warning: Yasgui is not installed: run `make editor` (or `npm ci`)" in done.stderr
+
+
+def test_missing_yasgui_is_explained(visit, endpoint, without_yasgui):
+    """Without ``make editor`` the server answers 404 for Yasgui's files (the answer of a server
+    without them, replayed); the page says what to do."""
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(f"{without_yasgui.url}/static/yasgui/yasgui.min.js", timeout=30)
+    missing = {"status": answer.value.code, "content_type": answer.value.headers["Content-Type"],
+               "body": answer.value.read()}
+    for name in ("yasgui.min.js", "yasgui.min.css"):
+        visit.page.route(f"{endpoint.url}/static/yasgui/{name}", lambda route: route.fulfill(**missing))
     visit.page.goto(endpoint.url + "/")
     visit.page.wait_for_selector("body[data-editor]")
     assert visit.page.get_attribute("body", "data-editor") == "missing"
-    status = visit.page.locator("#status")
-    assert status.is_visible()
-    assert "not installed" in status.text_content() and "npm ci" in status.text_content()
+    status = visit.page.locator("#status").text_content()
+    assert visit.page.is_visible("#status")
+    assert "not installed" in status and "run `make editor` (or `npm ci`)" in status
     assert visit.page.is_hidden(".ilkg-layout")
     assert visit.outside == []
     # the only errors are the two files that failed to load

@@ -1,9 +1,11 @@
 """The endpoint under load: ``benchmarks/load_endpoint.py`` in its small bounded mode.
 
 One run (4 clients, 80 requests, 2 pathological queries, a 3 s time limit) through the script's
-own entry point, writing its results section and JSON report to a temporary folder; the tests
-read what it found. The reference answers it compares against are checked here too, against the
-same queries run in this process on Oxigraph, so a wrong reference cannot hide a wrong answer.
+own entry point, from a temporary folder: with no ``--results`` it writes its results section to
+``build/benchmarks/RESULTS.md`` there (never the committed ``benchmarks/RESULTS.md``), and its
+JSON report beside it; the tests read what it found. The reference answers it compares against
+are checked here too, against the same queries run in this process on Oxigraph, so a wrong
+reference cannot hide a wrong answer.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from benchmarks.results_file import read_section
 from kg.engines import open_engine
 from kg.results import serialize
 
-from .conftest import CORPUS
+from .conftest import CORPUS, REPO
 
 # Two workers holding a small graph, each allowed 1 GB more while answering, plus the server:
 # far below this unless memory grows without bound.
@@ -27,9 +29,15 @@ RSS_BOUND_KB = 3 * 1024 * 1024
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("load")
-    results, report = folder / "RESULTS.md", folder / "report.json"
+    results, report = folder / "build" / "benchmarks" / "RESULTS.md", folder / "report.json"
+    results.parent.mkdir(parents=True)
     results.write_text("# Results\n\nWritten by hand; must survive.\n", encoding="utf-8")
-    code = main(["--small", "--corpus", str(CORPUS), "--results", str(results), "--json", str(report)])
+    committed = REPO / "benchmarks" / "RESULTS.md"
+    before = committed.read_bytes()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        code = main(["--small", "--corpus", str(CORPUS), "--json", str(report)])
+    assert committed.read_bytes() == before
     return code, json.loads(report.read_text(encoding="utf-8")), results
 
 

@@ -148,10 +148,34 @@ def test_nesting_depth(mini):
                         problem.message), problem.message
 
 
-def test_thousands_deep_is_refused_without_a_crash():
-    """libyaml's composer would recurse once per level in C and take the interpreter down."""
-    data, [problem] = load_yaml("a: " + "[" * 200_000 + "\n", "f.yaml")
-    assert data is None and problem.line == 1 and "nested more than 64 deep" in problem.message
+DEEP = "lists and mappings nested more than 64 deep; is a bracket left open?"
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("a: " + "[" * 200_000 + "\n", 1),
+    ("{" * 5_000, 1),
+    ("a: " + "[[a, " * 2_000 + "\n", 1),
+    (("[" * 64 + "\n") * 40, 2),  # a line at the limit each, deeper together
+    ("[\n" * 5_000, 65),
+    ("- " * 5_000 + "x\n", 1),
+    ("[x, " * 5_000, 1),
+    ("{a: " * 5_000, 1),
+], ids=["brackets", "braces", "pairs", "lines-of-64", "one-a-line", "block", "items", "mappings"])
+def test_thousands_deep_is_refused_without_a_crash(text, line):
+    """libyaml's composer would recurse once per level in C and take the interpreter down; its
+    scanner, reading ahead along a line, would stop at its own cap with its own words (PyYAML
+    6.0.4: "while increasing flow level exceeded maximum nesting depth"). Ours comes first, the
+    same whatever the PyYAML release."""
+    data, [problem] = load_yaml(text, "f.yaml")
+    assert data is None and (problem.line, problem.message) == (line, DEEP)
+
+
+def test_brackets_in_a_quote_are_not_nesting():
+    """A line of many brackets is read by the slower parser; inside a quote they are text."""
+    text = 'quote: "' + "[" * 2_000 + '"\nnote: [a, [b]]\n'
+    data, problems = load_yaml(text, "f.yaml")
+    assert problems == [] and data == {"quote": "[" * 2_000, "note": ["a", ["b"]]}
+    assert data.lines == {"quote": 1, "note": 2}
 
 
 def aliases(count: int) -> str:

@@ -206,8 +206,8 @@
     link.href = ENDPOINT;
     link.textContent = ENDPOINT;
     if (typeof window.Yasgui !== "function") {
-      showStatus("The query editor (Yasgui) is not installed on this server: run `npm ci` at the top " +
-        "of the ilkg checkout (the set-up does this) and restart `kg serve`. The SPARQL endpoint " +
+      showStatus("The query editor (Yasgui) is not installed on this server: run `make editor` (or " +
+        "`npm ci`) at the top of the ilkg checkout, then restart `kg serve`. The SPARQL endpoint " +
         "works without it: send queries to " + ENDPOINT + ".", true);
       document.querySelector(".ilkg-layout").hidden = true;
       document.body.setAttribute("data-editor", "missing");
