@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from kg.namespaces import QUERY_PREFIXES
 from kg.endpoint import EndpointConfig
+from kg.namespaces import QUERY_PREFIXES
 from kg.pipeline import open_endpoint
 
 from .conftest import CORPUS, editor_endpoint, http_rows
