@@ -200,11 +200,11 @@ def test_a_parameter_the_query_does_not_select_still_binds(corpus, engine):
     (("claims-against-actor", "-p", "actor=actor:VENZ"), "kg: unknown actor 'VENZ' (did you mean 'VEN'?)"),
     (("claims-about-event", "-p", "event=USA"), "kg: unknown event 'USA' ('USA' is an actor)"),
     (("claims-under-instrument", "-p", "instrument=un-charter-art-5"),
-     "kg: unknown norm 'un-charter-art-5' (did you mean 'un-charter-art-51'?)"),
+     "kg: unknown norm 'un-charter-art-5' (did you mean 'un-charter-art-51', known as 'UN Charter Art. 51'?)"),
     (("evidence", "-p", "claim=amnesty-no-armed-atack"),
      "kg: unknown claim 'amnesty-no-armed-atack' (did you mean 'amnesty-no-armed-attack'?)"),
     (("-e", "SELECT ?c WHERE { ?c ilk:claimant ?actor }", "-p", "actor=Venezuella"),
-     "kg: unknown actor 'Venezuella' (did you mean 'venezuela'?)"),
+     "kg: unknown actor 'Venezuella' (did you mean 'VEN', known as 'Venezuela'?)"),
 ])
 def test_an_unknown_id_is_an_error_naming_the_nearest(args, message):
     """Regression: an unknown id gave an empty table, as if nobody had claimed anything."""
