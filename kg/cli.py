@@ -7,10 +7,12 @@ libraries are imported inside the commands so that ``kg --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import signal
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +44,8 @@ def reports_errors(function: Callable) -> Callable:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return function(*args, **kwargs)
+            with _warnings_said():
+                return function(*args, **kwargs)
         except KgError as exc:
             for problem in getattr(exc, "problems", []):
                 click.echo(f"error: {problem}", err=True)
@@ -50,6 +53,26 @@ def reports_errors(function: Callable) -> Callable:
             sys.exit(exc.exit_code)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _warnings_said() -> Iterator[None]:
+    """The library's warnings (:class:`kg.errors.KgWarning`: a search that reached a bound, ...) as
+    ``kg: warning: ...`` lines on stderr, once each, after the command's own output."""
+    from .errors import KgWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", KgWarning)
+        try:
+            yield
+        finally:
+            said = set()
+            for warning in caught:
+                if not issubclass(warning.category, KgWarning):
+                    warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+                elif str(warning.message) not in said:
+                    said.add(str(warning.message))
+                    click.echo(f"kg: warning: {warning.message}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -405,20 +428,25 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
     graph = argument_map_of(corpus_dir=corpus_dir, data=data, semantics=semantics,
                             scope=Scope.parse(event, actor, norm, since, until))
     rows = [(n, graph.nodes[n]["acceptance"], graph.nodes[n]["label"]) for n in sorted(graph)]
+    bounded = {n for n in graph if graph.nodes[n].get("bound_reached")}
     if fmt == "json":
         click.echo(json.dumps({"semantics": semantics,
                                "extensions": graph.graph.get("extensions"),
+                               "extension_count": graph.graph.get("extension_count"),
                                "claims": [{"claim": c, "acceptance": a, "label": label}
+                                          | ({"bound_reached": True} if c in bounded else {})
                                           for c, a, label in rows]},
                               ensure_ascii=False, indent=2))
         return
     for claim, acceptance, label in rows:
-        click.echo(f"{acceptance:<6} {claim:<48} {label}")
+        click.echo(f"{acceptance + ('*' if claim in bounded else ''):<6} {claim:<48} {label}")
     counts = {k: sum(1 for _, a, _ in rows if a == k) for k in ("in", "out", "undec")}
     relations = [d["relation"] for _, _, d in graph.edges(data=True)]
     none = "; no stable extension" if graph.graph.get("extensions") == [] else ""
+    stopped = f", {len(bounded)} of them because the search reached its bound (*)" if bounded else ""
     click.echo(f"({semantics}: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided"
-               f"{none}; {relations.count('attacks')} attacks, {relations.count('supports')} supports)")
+               f"{stopped}{none}; {relations.count('attacks')} attacks, "
+               f"{relations.count('supports')} supports)")
 
 
 @cli.command()
