@@ -119,7 +119,7 @@ def bind_params(query: SavedQuery, values: list[str]) -> dict[str, object]:
 
 
 # What SPARQL's IRIREF production allows: no white space, controls, or <>"{}|^`\
-_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
+_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+\Z')
 
 
 def _iri(name: str, value: str) -> URIRef:
