@@ -38,6 +38,16 @@ def data_option(verb: str) -> Callable:
                         "the corpus.")
 
 
+class OutputPath(click.Path):
+    """A ``-o`` path: click would read an empty one as ``.``, the current folder."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value == "":
+            what = "file" if self.file_okay else "folder"
+            self.fail(f"empty output path; give the name of a {what} to write", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def reports_errors(function: Callable) -> Callable:
     """Turn library errors into ``error: file:line: message`` lines and the right exit code."""
 
@@ -126,7 +136,7 @@ def shacl_summary(report: Any) -> str:
 
 @cli.command()
 @corpus_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", type=OutputPath(path_type=Path), default=None,
               help="Where to write the graph [default: build/ilkg.<ext>].")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="turtle",
               show_default=True, help="RDF serialisation; trig and nquads keep the named graphs.")
@@ -360,7 +370,7 @@ def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: fl
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               default=Path("build/ontology.html"), show_default=True, help="Where to write the HTML page.")
 @reports_errors
 def docs(output: Path) -> None:
@@ -452,7 +462,7 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
 @cli.command()
 @click.option("-f", "--format", "fmt", required=True, metavar="FORMAT",
               help="aif, argdown, graphml, dot, svg, mermaid, jsonld or csv.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path), required=True,
               help="The file to write.")
 @map_options
 @reports_errors
@@ -481,7 +491,7 @@ def source_and_scope(function: Callable) -> Callable:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               default=Path("build/ilkg.html"), show_default=True, help="The HTML page to write.")
 @click.option("--focus", metavar="ID", help="Open the page centred on this claim, actor, norm or event id.")
 @source_and_scope
@@ -507,7 +517,7 @@ def render(output: Path, focus: str | None, corpus_dir: Path, data: Path | None,
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               default=Path("build/timeline.png"), show_default=True,
               help="The figure to write: .png or .svg.")
 @source_and_scope
@@ -534,7 +544,7 @@ def timeline(output: Path, corpus_dir: Path, data: Path | None, event: str | Non
               help="How many documents to generate (about ten claims each; at most 100,000).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="The same number of documents and seed always give the same files.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OutputPath(file_okay=False, path_type=Path), required=True,
               help="A new or empty folder to write the corpus into; a folder with files is refused.")
 @quiet_option
 @reports_errors

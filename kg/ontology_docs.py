@@ -56,7 +56,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from .errors import SetupError
 from .namespaces import ILK, ONTOLOGY_IRI
-from .output import write_atomic
+from .output import check_output, write_atomic
 from .resources import ontology_dir
 
 # The 3.3 series is the last pyLODE that imports on every Python we support: 3.4.1 and 3.4.2 crash on
@@ -77,7 +77,7 @@ def write_ontology_docs(output: Path | str, *, source: Path | str | None = None)
     The page is written atomically: if pyLODE or the ontology fails, a :class:`SetupError` is
     raised and any earlier page at ``output`` is left as it was.
     """
-    target = Path(output)
+    target = check_output(output)
     source = Path(source) if source is not None else ontology_dir() / "ilkg.ttl"
     try:
         ontology = Graph(bind_namespaces="core").parse(source, format="turtle")
