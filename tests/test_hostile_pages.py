@@ -38,7 +38,7 @@ from kg.pipeline import export_map, timeline_figure, validate
 from kg.render import page_graph, write_page
 from kg.resources import ontology_dir
 
-from .conftest import CENTRE_ON, Watched, editor_endpoint, http_rows, watched
+from .conftest import CENTRE_ON, CORPUS, Watched, editor_endpoint, http_rows, watched
 from .hostile_corpus import (
     HOSTILE,
     HOSTILE_CLAIM,
@@ -529,6 +529,64 @@ def test_argument_map_svg(hostile_corpus, plain_visit, tmp_path):
     labels = visit.js("document.documentElement.textContent")  # wrapped at spaces, 44 a line
     assert "[actor-name]" in labels and "<script>window.__pwned=1</script>" in labels
     visit.assert_safe()
+
+
+# Claim IRIs that a graph read with --data may hold, each as a link would run or open it.
+NON_WEB_IRIS = {
+    "unsg-rules-not-respected": "javascript:window.__pwned=1//unsg-rules-not-respected",
+    "unsg-full-respect-international-law": "JaVaScRiPt:alert(1)//unsg-full-respect-international-law",
+    "ven-moncada-art-2-4": "data:text/html,%3Cscript%3Ewindow.__pwned=1%3C/script%3E//ven-moncada-art-2-4",
+}
+
+
+def with_claim_iris(source: Path, target: Path, iris: dict[str, str]) -> Path:
+    """``source`` (a built graph) with the claims ``iris`` names renamed to the IRIs given."""
+    graph = Graph().parse(source, format="turtle")
+    renamed = {URIRef(f"https://w3id.org/ilkg/claim/{claim}"): URIRef(iri) for claim, iri in iris.items()}
+    for triple in list(graph):
+        if any(term in renamed for term in triple):
+            graph.remove(triple)
+            graph.add(tuple(renamed.get(term, term) for term in triple))
+    graph.serialize(target, format="turtle")
+    return target
+
+
+def test_a_claim_iri_that_is_not_http_is_no_link(plain_visit, tmp_path):
+    """Issue 13 item 5: ``kg export -f svg --data evil.ttl`` made <javascript:alert(1)//x> an
+    xlink:href, and clicking the node in Chromium ran it. Only http(s) IRIs become links; the
+    others are in the hover text, as text."""
+    visit = plain_visit
+    built = pipeline.build(CORPUS, tmp_path / "good.ttl").output
+    evil = with_claim_iris(built, tmp_path / "evil.ttl", NON_WEB_IRIS)
+    dot = export_map("dot", tmp_path / "map.dot", data=evil, scope=DAY).read_text(encoding="utf-8")
+    urls = re.findall(r'URL="([^"]*)"', dot)
+    assert len(urls) > 3 and all(url.startswith("https://w3id.org/ilkg/claim/") for url in urls)
+    drawn = export_map("svg", tmp_path / "map.svg", data=evil, scope=DAY)
+    visit.page.goto(drawn.as_uri())
+    links = visit.js("[...document.querySelectorAll('a[*|href]')].map(a => a.getAttribute('xlink:href'))")
+    assert len(links) > 3 and all(link.startswith("https://w3id.org/ilkg/claim/") for link in links)
+    titles = visit.js("[...document.querySelectorAll('g.node a')].map(a => a.getAttribute('xlink:title'))")
+    for iri in NON_WEB_IRIS.values():
+        assert len([t for t in titles if t.startswith(iri + "\n")]) == 1  # the IRI as text, in the hover text
+    for iri in NON_WEB_IRIS.values():
+        point = visit.js(CENTRE_OF_NODE, iri)
+        assert point["hit"], iri  # the click lands on the node itself
+        visit.page.mouse.click(point["x"], point["y"])
+        visit.page.wait_for_timeout(200)
+        assert visit.page.url == drawn.as_uri()  # nothing opened or navigated
+    visit.assert_safe()
+
+
+# The centre of the drawn node whose hover text starts with an IRI, scrolled into view, and whether
+# the element there belongs to that node.
+CENTRE_OF_NODE = """(iri) => {
+  const node = [...document.querySelectorAll("g.node")].find(
+    (g) => (g.querySelector("a")?.getAttribute("xlink:title") || "").startsWith(iri + "\\n"));
+  node.scrollIntoView({ block: "center", inline: "center" });
+  const box = node.querySelector("polygon, path").getBoundingClientRect();
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  return { x, y, hit: document.elementFromPoint(x, y)?.closest("g.node") === node };
+}"""
 
 
 def test_timeline_svg(hostile_corpus, plain_visit, tmp_path):
