@@ -505,6 +505,47 @@ def test_docs_page(hostile_ontology, visit, tmp_path):
     visit.assert_safe()
 
 
+# Addresses an ontology may hold that must never become a link or a fetch on the kg docs page.
+NON_WEB_ADDRESSES = ("javascript:window.__pwned=1", "JAVASCRIPT:alert(1)", "data:text/html,%3Cscript%3Ex",
+                     "vbscript:msgbox(1)", "file:///etc/passwd")
+MARKDOWN_IMAGES = "See ![i](https://evil.example/x.png) and ![j](data:image/png;base64,iVBORw0KGgo=) " \
+                  "and [a page](https://w3id.org/ilkg/) and <https://w3id.org/ilkg/>."
+
+
+def test_docs_page_links_to_web_pages_only_and_fetches_nothing(visit, tmp_path):
+    """Issue 13 item 16: ``rdfs:isDefinedBy <javascript:...>`` became a link and the Markdown
+    image ``![i](https://evil.example/x.png)`` an <img>; the page's policy blocked both, but the
+    page itself must hold neither (tested here also with the policy removed)."""
+    ontology = Graph().parse(ontology_dir() / "ilkg.ttl", format="turtle")
+    terms = [URIRef("https://w3id.org/ilkg/ontology"), URIRef(ILK + "Claim"), URIRef(ILK + "claimant")]
+    for term in terms:
+        for address in NON_WEB_ADDRESSES:
+            ontology.add((term, RDFS.isDefinedBy, URIRef(address)))
+            ontology.add((term, RDFS.seeAlso, URIRef(address)))
+        ontology.add((term, RDFS.comment, Literal(MARKDOWN_IMAGES, lang="en")))
+    source = tmp_path / "addresses.ttl"
+    ontology.serialize(source, format="turtle")
+    written = write_ontology_docs(tmp_path / "ontology.html", source=source)
+    visit.page.goto(as_opened(visit, written).as_uri())
+    addresses = visit.js("""[...document.querySelectorAll('*')].flatMap((el) => [...el.attributes]
+        .filter((a) => /(^|:)(href|src|srcset|action|formaction|poster|data|background)$/i.test(a.name))
+        .map((a) => [el.tagName.toLowerCase(), a.name, a.value]))""")
+    for tag, name, value in addresses:
+        if (tag, name) in (("img", "src"), ("link", "href")):
+            assert value.startswith("data:image/png;base64,"), (tag, name, value)  # pyLODE's own icons
+        else:
+            assert (tag, name) == ("a", "href") and re.match(r"(https?://|#)", value), (tag, name, value)
+    assert visit.js("document.querySelectorAll('img').length") == 0
+    text = visit.text()
+    for address in ("javascript:window.__pwned=1", "JAVASCRIPT:alert(1)", "vbscript:msgbox(1)"):
+        assert address in text  # shown, as text
+        for element in visit.page.get_by_text(address, exact=True).all():
+            element.click()
+    assert "See i and j and a page and https://w3id.org/ilkg/." in flat(text)  # images as their alt text
+    assert visit.page.url == as_opened(visit, written).as_uri()
+    visit.assert_safe()  # nothing ran, nothing was fetched (the policy removed or not)
+
+
 # --- outputs opened as pages: kg export -f svg, kg timeline, kg query -f md ------------------------
 
 
