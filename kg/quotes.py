@@ -143,12 +143,13 @@ def normalise(text: str) -> Normalised:
     for char, to in _ONE_TO_ONE:  # str.replace scans at C speed; translate is slow on non-ASCII
         if char in folded:
             folded = folded.replace(char, to)
+    composed = folded.isascii() or unicodedata.is_normalized("NFC", folded)  # one check, in C, for most texts
     for match in _SEGMENTS.finditer(folded):
         i, j = match.span()
         kind = match.lastgroup
         if kind == "plain":
             piece = match.group()
-            if piece.isascii() or unicodedata.is_normalized("NFC", piece):
+            if composed or piece.isascii() or unicodedata.is_normalized("NFC", piece):
                 out.append(piece)
                 runs.add(j - i, i, j, True)
             else:
