@@ -18,13 +18,15 @@ from .limits import shown
 from .located_yaml import LocatedList
 from .models import ACTOR_TYPES, NORM_TYPES, Actor, Event, Norm, Where
 
-KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-STATE_ID = re.compile(r"^[A-Z]{3}$")
-QID = re.compile(r"^Q[1-9][0-9]*$")
+# Every pattern ends with \Z, not $: $ also matches before a final line break, so "usa\n" or a
+# file named "zz-evil\n.txt" would pass as an id and fail later, deep in the RDF libraries.
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+STATE_ID = re.compile(r"^[A-Z]{3}\Z")
+QID = re.compile(r"^Q[1-9][0-9]*\Z")
 # An http(s) URL whose characters are all allowed in an RDF IRI (RFC 3987 excludes spaces and
 # <>"{}|\^` ); ' is refused too, since some pages (Yasgui's result table) put IRIs in '-quoted
 # attributes. Such characters are written percent-encoded (%27 for ').
-IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`']+$")
+IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`']+\Z")
 
 ACTOR_FIELDS = ("id", "type", "name", "aliases", "wikidata", "organ_of", "acts_for", "role")
 NORM_FIELDS = (

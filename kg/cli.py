@@ -7,10 +7,12 @@ libraries are imported inside the commands so that ``kg --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import signal
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +38,24 @@ def data_option(verb: str) -> Callable:
                         "the corpus.")
 
 
+class OutputPath(click.Path):
+    """A ``-o`` path: click would read an empty one as ``.``, the current folder."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value == "":
+            what = "file" if self.file_okay else "folder"
+            self.fail(f"empty output path; give the name of a {what} to write", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def reports_errors(function: Callable) -> Callable:
     """Turn library errors into ``error: file:line: message`` lines and the right exit code."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return function(*args, **kwargs)
+            with _warnings_said():
+                return function(*args, **kwargs)
         except KgError as exc:
             for problem in getattr(exc, "problems", []):
                 click.echo(f"error: {problem}", err=True)
@@ -50,6 +63,26 @@ def reports_errors(function: Callable) -> Callable:
             sys.exit(exc.exit_code)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _warnings_said() -> Iterator[None]:
+    """The library's warnings (:class:`kg.errors.KgWarning`: a search that reached a bound, ...) as
+    ``kg: warning: ...`` lines on stderr, once each, after the command's own output."""
+    from .errors import KgWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", KgWarning)
+        try:
+            yield
+        finally:
+            said = set()
+            for warning in caught:
+                if not issubclass(warning.category, KgWarning):
+                    warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+                elif str(warning.message) not in said:
+                    said.add(str(warning.message))
+                    click.echo(f"kg: warning: {warning.message}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,7 +136,7 @@ def shacl_summary(report: Any) -> str:
 
 @cli.command()
 @corpus_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", type=OutputPath(path_type=Path), default=None,
               help="Where to write the graph [default: build/ilkg.<ext>].")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="turtle",
               show_default=True, help="RDF serialisation; trig and nquads keep the named graphs.")
@@ -364,7 +397,7 @@ def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: fl
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               default=Path("build/ontology.html"), show_default=True, help="Where to write the HTML page.")
 @reports_errors
 def docs(output: Path) -> None:
@@ -434,28 +467,33 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
     graph = argument_map_of(corpus_dir=corpus_dir, data=data, semantics=semantics,
                             scope=Scope.parse(event, actor, norm, since, until))
     rows = [(n, graph.nodes[n]["acceptance"], graph.nodes[n]) for n in sorted(graph)]
+    bounded = {n for n in graph if graph.nodes[n].get("bound_reached")}
     if fmt == "json":
         click.echo(json.dumps({"semantics": semantics, "reading": READING,
                                "extensions": graph.graph.get("extensions"),
+                               "extension_count": graph.graph.get("extension_count"),
                                "claims": [{"claim": c, "acceptance": a, "label": node["label"],
                                            "against": node["against_ids"]}
+                                          | ({"bound_reached": True} if c in bounded else {})
                                           for c, a, node in rows]},
                               ensure_ascii=False, indent=2))
         return
     for claim, acceptance, node in rows:
-        click.echo(f"{acceptance:<6} {claim:<48} {claim_text(node)}")
+        click.echo(f"{acceptance + ('*' if claim in bounded else ''):<6} {claim:<48} {claim_text(node)}")
     counts = {k: sum(1 for _, a, _ in rows if a == k) for k in ("in", "out", "undec")}
     relations = [d["relation"] for _, _, d in graph.edges(data=True)]
     none = "; no stable extension" if graph.graph.get("extensions") == [] else ""
+    stopped = f", {len(bounded)} of them because the search reached its bound (*)" if bounded else ""
     click.echo(f"({semantics}: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided"
-               f"{none}; {relations.count('attacks')} attacks, {relations.count('supports')} supports)")
+               f"{stopped}{none}; {relations.count('attacks')} attacks, "
+               f"{relations.count('supports')} supports)")
     click.echo(f"(in / out / undec: {READING})")
 
 
 @cli.command()
 @click.option("-f", "--format", "fmt", required=True, metavar="FORMAT",
               help="aif, argdown, graphml, dot, svg, mermaid, jsonld or csv.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path), required=True,
               help="The file to write.")
 @map_options
 @reports_errors
@@ -484,7 +522,7 @@ def source_and_scope(function: Callable) -> Callable:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               default=Path("build/ilkg.html"), show_default=True, help="The HTML page to write.")
 @click.option("--focus", metavar="ID", help="Open the page centred on this claim, actor, norm or event id.")
 @source_and_scope
@@ -510,7 +548,7 @@ def render(output: Path, focus: str | None, corpus_dir: Path, data: Path | None,
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
               default=Path("build/timeline.png"), show_default=True,
               help="The figure to write: .png or .svg.")
 @source_and_scope
@@ -537,7 +575,7 @@ def timeline(output: Path, corpus_dir: Path, data: Path | None, event: str | Non
               help="How many documents to generate (about ten claims each; at most 100,000).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="The same number of documents and seed always give the same files.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OutputPath(file_okay=False, path_type=Path), required=True,
               help="A new or empty folder to write the corpus into; a folder with files is refused.")
 @quiet_option
 @reports_errors

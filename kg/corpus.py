@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import located_yaml
+from . import limits, located_yaml
 from .catalogues import KEBAB, Registry, check_references, load_actors, load_events, load_norms
 from .dates import PartialDate
 from .errors import CorpusError, Problem, SetupError
@@ -74,11 +76,21 @@ class _Reader:
         """The file's text and bytes, or None with a problem: unreadable, over ``limit`` bytes (read
         no further than the limit, so a runaway file costs no memory), or not UTF-8."""
         try:
-            with path.open("rb") as stream:
-                data = stream.read(limit + 1)
-                size = os.fstat(stream.fileno()).st_size
+            kind = _not_a_file(os.stat(path).st_mode)
+            if kind is None:
+                # Opened without waiting: should a FIFO have taken the file's place since the
+                # stat, opening it to read would otherwise wait for a writer for ever.
+                descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+                with os.fdopen(descriptor, "rb") as stream:
+                    kind = _not_a_file(os.fstat(descriptor).st_mode)
+                    data = stream.read(limit + 1) if kind is None else b""
+                    size = os.fstat(descriptor).st_size
         except OSError as exc:
             self.unreadable(path, None, f"cannot read: {exc.strerror}")
+            return None
+        if kind is not None:
+            self.problems.append(Problem(self.name(path), None, f"is a {kind}, not a file; the corpus "
+                                         "reads regular files only (copy the text into a file)"))
             return None
         if len(data) > limit:
             what = ("for one document; split it into several documents" if limit == MAX_DOCUMENT_BYTES
@@ -116,6 +128,15 @@ class _Reader:
         return data
 
 
+def _not_a_file(mode: int) -> str | None:
+    """What a path is when it is not a regular file (a FIFO, a device, a socket, a folder)."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"),
+             (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"))
+    return next((name for test, name in kinds if test(mode)), "special file")
+
+
 def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
     """Read and check everything under ``corpus_dir``; raise CorpusError listing all problems.
 
@@ -132,18 +153,18 @@ def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
     reader = _Reader(root, problems, jobs)
 
     # (file, as recorded, as named in messages): the shared catalogue is the ontology's wherever installed
-    extra = root / "catalogues" / "norms.yaml"
+    extra = _catalogue_file(reader, "norms")
     norm_files = [(ontology_dir() / "norms.yaml", "ontology/norms.yaml", "ontology/norms.yaml")]
-    if extra.is_file():
-        norm_files.append((extra, "catalogues/norms.yaml", reader.name(extra)))
+    if extra.exists():
+        norm_files.append((extra, f"catalogues/{extra.name}", reader.name(extra)))
     norm_sources = [(reader.read_yaml(path, relative), name) for path, relative, name in norm_files]
     rejected: dict[str, set[str]] = {"actor": set(), "norm": set(), "event": set()}
     norms = load_norms([(d, f) for d, f in norm_sources if d is not None], problems, rejected["norm"])
-    actors_file = root / "catalogues" / "actors.yaml"
-    events_file = root / "catalogues" / "events.yaml"
-    actors = load_actors(_required_yaml(reader, actors_file, "catalogues/actors.yaml"),
+    actors_file = _catalogue_file(reader, "actors")
+    events_file = _catalogue_file(reader, "events")
+    actors = load_actors(_required_yaml(reader, actors_file, f"catalogues/{actors_file.name}"),
                          reader.name(actors_file), problems, rejected["actor"])
-    events = load_events(_required_yaml(reader, events_file, "catalogues/events.yaml"),
+    events = load_events(_required_yaml(reader, events_file, f"catalogues/{events_file.name}"),
                          reader.name(events_file), problems, rejected["event"])
 
     # Where a new entry goes, for the messages about unknown values.
@@ -181,8 +202,28 @@ CATALOGUE_FIELDS = {
 }
 
 
+# YAML files may end in .yaml or .yml (both are common); a file with another ending in a corpus
+# folder is not read.
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(path for suffix in YAML_SUFFIXES for path in folder.glob(f"*{suffix}"))
+
+
+def _catalogue_file(reader: _Reader, name: str) -> Path:
+    """catalogues/<name>.yaml, or <name>.yml if only that exists; both is a problem (one would be
+    ignored), reported at the .yml file."""
+    found = [reader.root / "catalogues" / f"{name}{suffix}" for suffix in YAML_SUFFIXES]
+    present = [path for path in found if path.exists() or path.is_symlink()]
+    if len(present) > 1:
+        reader.problems.append(Problem(reader.name(present[1]), None, f"both catalogues/{name}.yaml and "
+                                       f"catalogues/{name}.yml exist; keep one"))
+    return present[0] if present else found[0]
+
+
 def _required_yaml(reader: _Reader, path: Path, relative: str) -> Any:
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         reader.unreadable(path, None, "missing catalogue file")
         return None
     return reader.read_yaml(path, relative)
@@ -203,7 +244,13 @@ def _not_checked(problems: list[Problem], file: str, note: str) -> None:
 def _load_documents(reader: _Reader, actors: Registry) -> dict[str, Document]:
     folder = reader.root / "documents"
     texts = {p.stem: p for p in folder.glob("*.txt")}
-    metas = {p.stem: p for p in folder.glob("*.yaml")}
+    metas: dict[str, Path] = {}
+    for path in _yaml_files(folder):
+        if path.stem in metas:
+            reader.problems.append(Problem(reader.name(path), None, f"both documents/{shown(path.stem)}.yaml "
+                                           f"and documents/{shown(path.stem)}.yml exist; keep one"))
+            continue
+        metas[path.stem] = path
     documents: dict[str, Document] = {}
     for stem in sorted(metas.keys() - texts.keys()):
         reader.problems.append(Problem(reader.name(metas[stem]), None,
@@ -219,20 +266,19 @@ def _load_documents(reader: _Reader, actors: Registry) -> dict[str, Document]:
                                            f"documents/{stem}.yaml (see corpus/README.md)"))
             continue
         stems.append(stem)
-    parsed = reader.read_yaml_many([(metas[stem], f"documents/{stem}.yaml") for stem in stems])
+    parsed = reader.read_yaml_many([(metas[stem], f"documents/{metas[stem].name}") for stem in stems])
     for stem, meta in zip(stems, parsed, strict=True):
         read = reader.read_text(texts[stem], f"documents/{stem}.txt", MAX_DOCUMENT_BYTES)
         if read is None or meta is None:
             continue
-        document = _document(stem, read[0], read[1], meta, reader, actors)
+        document = _document(stem, read[0], read[1], meta, reader.name(metas[stem]), reader, actors)
         if document is not None:
             documents[stem] = document
     return documents
 
 
-def _document(doc_id: str, text: str, data: bytes, meta: Any, reader: _Reader,
+def _document(doc_id: str, text: str, data: bytes, meta: Any, file: str, reader: _Reader,
               actors: Registry) -> Document | None:
-    file = reader.name(reader.root / "documents" / f"{doc_id}.yaml")
     fields = Fields(meta, file, f"document '{doc_id}'", DOCUMENT_FIELDS, reader.problems, 1)
     title = fields.text("title", required=True)
     date = fields.date("date", required=True)
@@ -314,7 +360,7 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
     """The checked claims, and the registry of claim ids (which says how many references to claims
     went unchecked because an annotation file could not be read)."""
     folder = reader.root / "annotations"
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    files = _yaml_files(folder) if folder.is_dir() else []
     loaded = []
     claim_ids: dict[str, Where] = {}
     parsed = reader.read_yaml_many([(path, f"annotations/{path.name}") for path in files])
@@ -364,7 +410,7 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
     # thousands of documents, keeping them all would cost more memory than the graph).
     normalised: dict[str, Normalised] = {}
     claims: dict[str, Claim] = {}
-    searches = _Searches(NEAREST_PASSAGE_SEARCHES)
+    searches = _Searches(NEAREST_PASSAGE_SEARCHES, limits.NEAREST_PASSAGE_SECONDS)
     for file, relative, line, doc_id, item in loaded:
         document = documents.get(doc_id) if doc_id else None
         if document is not None and doc_id not in normalised:
@@ -382,7 +428,13 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
     raw_id = item.get("id") if isinstance(item, dict) else None
     fields = Fields(item, file, f"claim '{shown(raw_id)}'", CLAIM_FIELDS, problems, line)
     claim_id = fields.text("id", required=True)
-    if claim_id is not None and not KEBAB.match(claim_id):
+    if claim_id is not None and isinstance(raw_id, str) and raw_id != claim_id:
+        # The duplicate check saw the id as written; stored stripped, "x\u00a0" would replace "x".
+        around = sorted({f"U+{ord(c):04X}" for c in raw_id[: len(raw_id) - len(raw_id.lstrip())]
+                         + raw_id[len(raw_id.rstrip()):]})
+        fields.report("id", f"id '{shown(claim_id)}' has white space around it ({', '.join(around)}); "
+                      "ids are lower-case kebab slugs: remove it")
+    elif claim_id is not None and not KEBAB.match(claim_id):
         fields.report("id", f"id '{shown(claim_id)}' must be lower-case kebab case")
     claimant = _resolve_one(fields, "claimant", registries["actor"])
     if not fields.has("claimant"):
@@ -476,14 +528,22 @@ def _evidence(fields: Fields, document: Document, norm: Normalised,
 
 
 class _Searches:
-    """How many nearest-passage searches a run has left (see kg.limits.NEAREST_PASSAGE_SEARCHES)."""
+    """How many nearest-passage searches a run has left, and how much time (kg.limits:
+    NEAREST_PASSAGE_SEARCHES, NEAREST_PASSAGE_SECONDS): ``take()`` says whether one more may run
+    (None if so, else why not) and ``spend(seconds)`` records what it took."""
 
-    def __init__(self, left: int):
+    def __init__(self, left: int, seconds: float):
         self.left = left
+        self.seconds = seconds
 
-    def take(self) -> bool:
+    def take(self) -> str | None:
+        if self.seconds <= 0:
+            return "hint budget spent"
         self.left -= 1
-        return self.left >= 0
+        return None if self.left >= 0 else f"over {NEAREST_PASSAGE_SEARCHES} quotes not found in this run"
+
+    def spend(self, seconds: float) -> None:
+        self.seconds -= seconds
 
 
 def _not_found(document: Document, exact: str, hinted: str | None, norm: Normalised,
@@ -491,9 +551,13 @@ def _not_found(document: Document, exact: str, hinted: str | None, norm: Normali
     message = f"quote not found in {document.path}"
     if hinted and find_quote(document.text, exact, normalised=norm):
         return message + " with that prefix/suffix; check the words around it"
-    if searches is not None and not searches.take():
-        return f"{message} (no nearest passage: over {NEAREST_PASSAGE_SEARCHES} quotes not found in this run)"
+    refused = searches.take() if searches is not None else None
+    if refused is not None:
+        return f"{message} (no nearest passage: {refused})"
+    began = time.monotonic()
     nearest = nearest_passage(document.text, exact, normalised=norm)
+    if searches is not None:
+        searches.spend(time.monotonic() - began)
     if nearest is None:
         return message
     excerpt = shown(nearest.passage, 160)

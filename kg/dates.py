@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: \d (and str.isdigit) also take full-width "２０２６" and Arabic-Indic "٢٠٢٦",
+# which int() reads but no RDF date type allows. \Z, not $, which would take a final line break.
+_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
 @dataclass(frozen=True, order=True)

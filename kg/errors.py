@@ -94,3 +94,13 @@ class RemoteError(KgError):
     """A SPARQL store or endpoint could not be reached, refused the credentials or the request."""
 
     exit_code = 2
+
+
+class KgWarning(UserWarning):
+    """A result that is usable but incomplete, said without failing: the CLI prints it on stderr as
+    ``kg: warning: ...``; a notebook shows it as Python shows any warning."""
+
+
+class BoundReached(KgWarning):
+    """A search stopped at one of the bounds of :mod:`kg.limits`; the result says what it left open."""
+

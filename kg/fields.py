@@ -211,6 +211,27 @@ class Fields:
         if isinstance(value, dict) and value and all(
             isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
         ):
-            return {k: v.strip() for k, v in value.items()}
+            for language in value:
+                if not language_tag(language):
+                    line = value.line_of(language) if isinstance(value, LocatedDict) else None
+                    self.report(key, f"'{shown(language)}' is not a language tag (BCP 47, such as en, es, "
+                                "pt-BR); write the language's code", line)
+            # the others are kept, so that the entry is not missed by everything that names it
+            return {k: v.strip() for k, v in value.items() if language_tag(k)}
         self.report(key, f"'{key}' must be text or a mapping of language codes to text")
         return {}
+
+
+def language_tag(text: str) -> bool:
+    """Whether ``text`` is a well-formed language tag (BCP 47), as RDF needs for a label's language.
+
+    Checked by the RDF store that the builder writes into, so that what passes here never fails
+    there ("e s" or "" would end in a traceback from the store otherwise).
+    """
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Literal("", language=text)
+    except ValueError:
+        return False
+    return True

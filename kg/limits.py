@@ -107,3 +107,29 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
         ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in _ESCAPED else ch
         for ch in text[:limit]
     ) + cut
+
+
+# --- bounds on the work a hostile or unlucky input can cause ----------------------------------
+
+# Seconds that the nearest-passage hints of one run may take in all. Each search is itself bounded
+# (kg.quotes.nearest_passage compares a long quote through short probes, so that a search costs
+# about as much as one pass over the text rather than minutes: benchmarks/bounds.py); without a total,
+# NEAREST_PASSAGE_SEARCHES of them could still take as long as the rest of a large run. Once the
+# budget is spent the remaining misses are reported without a suggestion, saying so.
+NEAREST_PASSAGE_SECONDS = 10.0
+
+# Preferred and stable labellings: how many complete labellings of one weakly connected part of an
+# argument map the search may examine, and how long the search of one map may take. The bundled
+# map has none to search (its attacks have no cycle); a part with a dozen mutual attacks has
+# thousands. A part that reaches either bound keeps its claims undecided, marked "bound reached",
+# and the map says so; other parts are answered exactly. Independent parts are never multiplied
+# out: 40 independent mutual attacks take as little time as one.
+SEMANTICS_LABELLINGS = 100_000
+SEMANTICS_SECONDS = 10.0
+
+# Extensions a labelled map lists. Independent parts multiply: 16 independent mutual attacks have
+# 65,536 preferred extensions and 40 have 10^12. Beyond this many the map gives their number only.
+SEMANTICS_EXTENSIONS = 10_000
+# Claims held in the labellings a search keeps (their "in" sets), so that a part of thousands of
+# claims with thousands of labellings stops at tens of megabytes rather than gigabytes.
+SEMANTICS_MEMBERS = 2_000_000

@@ -150,6 +150,17 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
         return loader.construct_scalar(node)
 
 
+def _construct_refused(loader: _Loader, node: yaml.Node) -> object:
+    """YAML's ``!!binary``, ``!!set``, ``!!omap`` and ``!!pairs`` make bytes, sets and lists of
+    pairs, which no field of a corpus holds: ``genre: !!binary aGVsbG8=`` would be stored as the
+    text "b'hello'". Refused, with the line, rather than turned into text nobody wrote."""
+    tag = node.tag.rsplit(":", 1)[-1]
+    raise YamlSyntaxError(node.start_mark.line + 1, f"values tagged !!{shown(tag)} are not used in a corpus; "
+                          "remove the tag and write the value as text, a list or a mapping")
+
+
+for _refused in ("binary", "set", "omap", "pairs"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_refused}", _construct_refused)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

@@ -35,10 +35,13 @@ No text of the ontology can become markup or script in the page, although pyLODE
 it passes every literal it shows through Markdown and pastes the result in unescaped, and
 Python-Markdown keeps raw HTML and links of any scheme; it also writes the JSON-LD block with
 ``</script>`` left as it is. While pyLODE renders, its Markdown is one that treats HTML and
-entities as text and turns links other than http(s) and ``#`` into text (:func:`_text_only_markdown`);
-the JSON-LD block is found by parsing the JSON, not by looking for its end tag, and written with
-``<``, ``>`` and ``&`` as ``\\u`` escapes; and a Content-Security-Policy lets no script run and
-nothing be fetched, as a second line of defence.
+entities as text, turns links other than http(s) and ``#`` into text and images into their alt
+text (:func:`_text_only_markdown`); the finished page keeps no address but http(s) links, ``#``
+fragments and pyLODE's inline icons, wherever pyLODE wrote it (:func:`_web_links_only`: an IRI
+such as ``rdfs:isDefinedBy <javascript:...>`` is shown as text); the JSON-LD block is found by
+parsing the JSON, not by looking for its end tag, and written with ``<``, ``>`` and ``&`` as
+``\\u`` escapes; and a Content-Security-Policy lets no script run and nothing be fetched, as a
+second line of defence.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import escape as escape_html
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -56,7 +61,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from .errors import SetupError
 from .namespaces import ILK, ONTOLOGY_IRI
-from .output import write_atomic
+from .output import check_output, write_atomic
 from .resources import ontology_dir
 
 # The 3.3 series is the last pyLODE that imports on every Python we support: 3.4.1 and 3.4.2 crash on
@@ -77,7 +82,7 @@ def write_ontology_docs(output: Path | str, *, source: Path | str | None = None)
     The page is written atomically: if pyLODE or the ontology fails, a :class:`SetupError` is
     raised and any earlier page at ``output`` is left as it was.
     """
-    target = Path(output)
+    target = check_output(output)
     source = Path(source) if source is not None else ontology_dir() / "ilkg.ttl"
     try:
         ontology = Graph(bind_namespaces="core").parse(source, format="turtle")
@@ -98,7 +103,7 @@ def _render_page(ontology: Graph) -> str:
             html = ontpub(ontology=_display_graph(ontology)).make_html()
     except Exception as exc:  # pyLODE raises bare KeyError, ValueError, ... on input it does not expect
         raise SetupError(f"pyLODE could not render the ontology: {type(exc).__name__}: {exc}") from exc
-    return _with_csp(_fix_order(html))
+    return _with_csp(_web_links_only(_fix_order(html)))
 
 
 def _import_ontpub():
@@ -166,8 +171,9 @@ def _markdown_as_text(text: str) -> str:
     Python-Markdown passes raw HTML (``<script>``, ``<img onerror=...>``) through and keeps any
     link scheme (``[x](javascript:...)``). Here its raw-HTML and entity handlers are removed, so
     ``<`` and ``>`` come out escaped; ``&`` is written ``&amp;`` whatever follows, so ``&lt;``
-    in the ontology reads ``&lt;`` on the page; a link or image whose address is not http(s) or
-    a ``#`` fragment becomes its text. Emphasis, lists, code and ``<https://...>`` links work.
+    in the ontology reads ``&lt;`` on the page; a link whose address is not http(s) or a ``#``
+    fragment becomes its text, and every image its alt text (the page fetches nothing). Emphasis,
+    lists, code and ``<https://...>`` links work.
     """
     import markdown
     from markdown.inlinepatterns import InlineProcessor
@@ -180,8 +186,9 @@ def _markdown_as_text(text: str) -> str:
     class WebLinksOnly(Treeprocessor):
         def run(self, root):
             for element in root.iter():
-                address = element.get("href" if element.tag == "a" else "src")
-                if element.tag in ("a", "img") and not _WEB_LINK.match(address or ""):
+                # An image would be fetched when the page opens: every one becomes its alt text.
+                link = element.tag == "a" and _WEB_LINK.match(element.get("href", ""))
+                if element.tag == "img" or (element.tag == "a" and not link):
                     element.text = element.text if element.tag == "a" else element.get("alt", "")
                     element.tag = "span"
                     element.attrib.clear()
@@ -196,6 +203,58 @@ def _markdown_as_text(text: str) -> str:
 
 
 _WEB_LINK = re.compile(r"(?:https?://|#)[^\s]*\Z", re.IGNORECASE)
+# What else a URL attribute of the finished page may hold: pyLODE's icons, inlined as images.
+_INLINE_IMAGE = re.compile(r"data:image/(?:png|gif|jpeg|svg\+xml)[;,]", re.IGNORECASE)
+_URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "action", "formaction", "poster", "data", "background",
+                             "cite", "longdesc", "xlink:href", "ping", "manifest", "icon"})
+
+
+class _Addresses(HTMLParser):
+    """Finds the start tags of a page whose URL attributes point anywhere but an http(s) page, a
+    fragment of this one, or (for ``<img>`` and ``<link rel=icon>``) an inline image."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, str]] = []  # (line, column), tag text, new tag
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        image = tag == "img" or (tag == "link" and "icon" in (dict(attrs).get("rel") or "").split())
+        kept = [(name, value) for name, value in attrs
+                if name not in _URL_ATTRIBUTES
+                or (image and name in ("src", "href") and _INLINE_IMAGE.match((value or "").strip()))
+                or (not image and name == "href" and _WEB_LINK.match((value or "").strip()))]
+        if len(kept) != len(attrs):
+            text = self.get_starttag_text() or ""
+            rebuilt = "".join(f" {name}" if value is None else f' {name}="{escape_html(value, quote=True)}"'
+                              for name, value in kept)
+            self.found.append((self.getpos(), text, f"<{tag}{rebuilt}{'/>' if text.endswith('/>') else '>'}"))
+
+    handle_startendtag = handle_starttag
+
+
+def _web_links_only(html: str) -> str:
+    """The page with every address that is not a web page, a fragment or an inline image taken
+    out of its tag (a link keeps its text and stops being a link).
+
+    pyLODE makes a link of every IRI it shows, whatever its scheme: ``rdfs:isDefinedBy
+    <javascript:...>`` became ``<a href="javascript:...">``. Checking the finished page covers
+    every place pyLODE writes an address, not only the Markdown of comments.
+    """
+    parser = _Addresses()
+    parser.feed(html)
+    parser.close()
+    if not parser.found:
+        return html
+    starts = [0, *(match.end() for match in re.finditer("\n", html))]  # offset of each line
+    pieces, last = [], 0
+    for (line, column), text, rebuilt in parser.found:
+        at = starts[line - 1] + column
+        if html[at : at + len(text)] != text:
+            raise SetupError("could not check the addresses of the page pyLODE wrote; cannot document the "
+                             "ontology safely")
+        pieces += [html[last:at], rebuilt]
+        last = at + len(text)
+    return "".join(pieces) + html[last:]
 
 
 def _display_graph(ontology: Graph) -> Graph:

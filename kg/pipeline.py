@@ -68,13 +68,13 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
     from .builder import build_graph
     from .corpus import load_corpus
     from .formats import FORMATS
-    from .output import atomic_output
+    from .output import atomic_output, check_output
     from .stats import corpus_stats
     from .validation import Checker, VerdictCache, document_unit, shared_unit
 
     if fmt not in FORMATS:
         raise SetupError(f"unknown format '{fmt}'; known: {', '.join(FORMATS)}")
-    target = Path(output) if output is not None else default_output(fmt)
+    target = check_output(output) if output is not None else default_output(fmt)
     if target.resolve().is_relative_to(Path(corpus_dir).resolve()):
         raise SetupError(f"the output {target} is inside the corpus folder {corpus_dir}: the build "
                          "never writes there (it would replace or add to the sources); choose "
@@ -221,10 +221,11 @@ def export_map(fmt: str, output: Path | str, **options) -> Path:
     import io
 
     from .exporters import EXPORTERS
-    from .output import write_atomic
+    from .output import check_output, write_atomic
 
     if fmt not in EXPORTERS:
         raise SetupError(f"unknown export format '{fmt}'; known: {', '.join(sorted(EXPORTERS))}")
+    check_output(output)  # before the work, not only when writing
     graph = argument_map_of(**options)
     buffer = io.BytesIO()
     EXPORTERS[fmt]().serialize(graph, buffer)
@@ -236,8 +237,10 @@ def render_page(output: Path | str, *, corpus_dir: Path | str = DEFAULT_CORPUS,
                 data: Path | str | None = None, scope=None, focus: str | None = None) -> Path:
     """Write the interactive graph page (pyvis, works offline) for the corpus or a built file."""
     from .engines import open_engine
+    from .output import check_output
     from .render import write_page
 
+    check_output(output)
     engine = open_engine("oxigraph", corpus_dir=corpus_dir, data=data)
     return write_page(engine, output, scope=scope, focus=focus)
 
@@ -246,7 +249,9 @@ def timeline_figure(output: Path | str, *, corpus_dir: Path | str = DEFAULT_CORP
                     data: Path | str | None = None, scope=None) -> Path:
     """Write the timeline of claims (PNG or SVG by the output's extension)."""
     from .engines import open_engine
+    from .output import check_output
     from .timeline import write_timeline
 
+    check_output(output)
     engine = open_engine("oxigraph", corpus_dir=corpus_dir, data=data)
     return write_timeline(engine, output, scope=scope)

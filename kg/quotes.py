@@ -6,12 +6,21 @@ no-break spaces and en/em dashes, and wrap lines anywhere. We therefore compare 
 span of original characters it came from. The W3C selectors we record (``oa:exact`` and the
 ``oa:start``/``oa:end`` code-point offsets) always describe the document exactly as stored, never
 the normalised form.
+
+Both sides are also put in Unicode's canonical composition (NFC): a text saved decomposed (NFD, as
+some Mac and PDF tools write it: "a" followed by a combining acute accent) reads exactly like the
+composed "á" an annotator types, and must match it. Composition changes lengths, so it is applied
+to the short clusters (a character and the combining marks after it) that need it, each mapped
+back to its original span like a collapsed run of white space.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import itertools
 import re
+import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable
@@ -136,12 +145,17 @@ def normalise(text: str) -> Normalised:
     for char, to in _ONE_TO_ONE:  # str.replace scans at C speed; translate is slow on non-ASCII
         if char in folded:
             folded = folded.replace(char, to)
+    composed = folded.isascii() or unicodedata.is_normalized("NFC", folded)  # one check, in C, for most texts
     for match in _SEGMENTS.finditer(folded):
         i, j = match.span()
         kind = match.lastgroup
         if kind == "plain":
-            out.append(match.group())
-            runs.add(j - i, i, j, True)
+            piece = match.group()
+            if composed or piece.isascii() or unicodedata.is_normalized("NFC", piece):
+                out.append(piece)
+                runs.add(j - i, i, j, True)
+            else:
+                _compose(piece, i, out, runs)
         elif kind == "space":
             out.append(" ")
             runs.add(1, i, j, False)
@@ -149,6 +163,59 @@ def normalise(text: str) -> Normalised:
             out.append("...")
             runs.add(3, i, j, False)
     return Normalised("".join(out), runs)
+
+
+def _compose(piece: str, offset: int, out: list[str], runs: _Runs) -> None:
+    """Add ``piece`` (ordinary characters from ``offset`` on) in NFC to ``out`` and ``runs``.
+
+    Between clusters the text is left as it is and maps one for one; each cluster is replaced by
+    its composition, whose characters all map to the cluster's whole original span.
+    """
+    at = 0
+    for cluster in _clusters().finditer(piece):
+        start, end = cluster.span()
+        if start > at:
+            out.append(piece[at:start])
+            runs.add(start - at, offset + at, offset + start, True)
+        composed = unicodedata.normalize("NFC", cluster.group())
+        out.append(composed)
+        runs.add(len(composed), offset + start, offset + end, composed == cluster.group())
+        at = end
+    if at < len(piece):
+        out.append(piece[at:])
+        runs.add(len(piece) - at, offset + at, offset + len(piece), True)
+
+
+@functools.cache
+def _clusters() -> re.Pattern[str]:
+    """Clusters that NFC may change: one or more characters that may combine with what precedes
+    them or change on their own, with the character before them.
+
+    Those are the characters with a combining class, those that are not in NFC by themselves
+    (Angstrom sign, ...), those that end a canonical pair (they may compose with the character
+    before: U+0B3E, ...), and Hangul vowel and final jamo. Any other character is a safe place to
+    cut: NFC of the pieces between is NFC of the whole. Built on first use (a quarter of a second
+    over every code point), which only a text that is not already NFC needs.
+    """
+    combining = {0x1161 + i for i in range(21)} | {0x11A8 + i for i in range(27)}
+    for code in range(0x110000):
+        char = chr(code)
+        if unicodedata.combining(char):
+            combining.add(code)
+            continue
+        decomposition = unicodedata.decomposition(char)
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if unicodedata.normalize("NFC", char) != char:
+                combining.add(code)
+            if len(parts) == 2:
+                combining.add(int(parts[1], 16))
+    ranges = []  # consecutive code points as one range of the character class
+    for _, block in itertools.groupby(enumerate(sorted(combining)), key=lambda pair: pair[1] - pair[0]):
+        codes = [code for _, code in block]
+        ranges.append(f"{re.escape(chr(codes[0]))}-{re.escape(chr(codes[-1]))}")
+    members = "".join(ranges)
+    return re.compile(f"[^{members}]?[{members}]+", re.DOTALL)
 
 
 def fold(text: str) -> str:
@@ -242,6 +309,13 @@ _EDGE = 48
 _COUNTED_CHARS = 1000
 
 
+# Above this many characters a quote is not aligned with the whole document at once: rapidfuzz's
+# partial ratio costs time in proportion to both lengths for a long needle (a 5,000-character quote
+# against a 10 MB record: minutes), but stays fast for needles up to 64 characters (bit-parallel).
+PROBE_CHARS = 64
+PROBES = 3
+
+
 def nearest_passage(text: str, quote: str, *, normalised: Normalised | None = None) -> Nearest | None:
     """The stored passage that best matches ``quote`` (after normalisation), or None.
 
@@ -251,19 +325,28 @@ def nearest_passage(text: str, quote: str, *, normalised: Normalised | None = No
     and the quote aligned with it (difflib's longest common stretches, case folded), and the
     passage runs from the first to the last stretch the two share, never across a line break that
     only unmatched characters of the quote would reach.
+
+    A long quote is first located through a few probes of ``PROBE_CHARS`` characters (its start,
+    middle and end), each aligned with the whole text, and compared with the passage of its own
+    length where each probe puts it: the cost grows with the text, not with the text times the
+    quote.
     """
     norm = normalised or normalise(text)
     needle = fold(quote)
     if not needle or not norm.text:
         return None
     haystack, wanted = _lower(norm.text), _lower(needle)
-    found = fuzz.partial_ratio_alignment(wanted, haystack)
-    if found is None or found.dest_end <= found.dest_start:
-        return None
-    begin, end = _aligned(wanted, haystack, found.dest_start, found.dest_end, _breaks(text, norm))
+    if len(wanted) <= PROBE_CHARS:
+        found = fuzz.partial_ratio_alignment(wanted, haystack)
+        if found is None or found.dest_end <= found.dest_start:
+            return None
+        lo, hi, score = found.dest_start, found.dest_end, found.score
+    else:
+        lo, hi, score = _probed(wanted, haystack)
+    begin, end = _aligned(wanted, haystack, lo, hi, _breaks(text, norm))
     start = norm.starts[begin]
     stop = norm.ends[end - 1]
-    return Nearest(start, stop, text[start:stop], found.score, difference(needle, norm.text[begin:end]))
+    return Nearest(start, stop, text[start:stop], score, difference(needle, norm.text[begin:end]))
 
 
 def _lower(text: str) -> str:
@@ -370,6 +453,23 @@ def _places(typed: str, passage: str) -> list[tuple[int, int, int, int]]:
         else:
             places.append([typed_start, typed_end, passage_start, passage_end])
     return [tuple(place) for place in places]
+
+
+def _probed(needle: str, haystack: str) -> tuple[int, int, float]:
+    """(start, end, score) in ``haystack`` of the passage most like the long ``needle``."""
+    size = len(needle)
+    best = (0, min(size, len(haystack)), -1.0)
+    for index in range(PROBES):
+        offset = (size - PROBE_CHARS) * index // (PROBES - 1)
+        found = fuzz.partial_ratio_alignment(needle[offset : offset + PROBE_CHARS], haystack)
+        if found is None:
+            continue
+        begin = min(max(0, found.dest_start - offset), max(0, len(haystack) - size))
+        finish = min(len(haystack), begin + size)
+        score = fuzz.ratio(needle, haystack[begin:finish])
+        if score > best[2]:
+            best = (begin, finish, score)
+    return best
 
 
 def line_of(text: str, offset: int) -> int:

@@ -158,7 +158,7 @@ def _explicit(name: str, value: str) -> URIRef:
 
 
 # What SPARQL's IRIREF production allows: no white space, controls, or <>"{}|^`\
-_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
+_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+\Z')
 
 
 def _iri(name: str, value: str) -> URIRef:

@@ -82,6 +82,11 @@ def _check_arguments(documents: object, seed: object) -> None:
 
 
 def _refuse_occupied(target: Path) -> None:
+    for parent in target.parents:  # the nearest that exists must be a folder
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"cannot write into '{target}': '{parent}' is a file, not a folder")
+            break
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise OutputError(f"'{target}' exists and is not a folder; give a new folder with -o")
     if target.is_dir() and any(target.iterdir()):
@@ -243,8 +248,11 @@ def generate(out_dir: Path, documents: int, seed: int = 0,
     try:
         counts = _write_corpus(staging, world, rng, words, documents, seed, progress)
         _move_into_place(staging, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):  # a full disk, a quota, a folder made read-only meanwhile
+            raise OutputError(f"cannot write the corpus into '{target}': {exc.strerror or exc}; "
+                              "nothing was left behind") from exc
         raise
     return SynthSummary(documents, *counts, len(world.actors), len(world.events))
 

@@ -38,7 +38,7 @@ from kg.pipeline import export_map, timeline_figure, validate
 from kg.render import page_graph, write_page
 from kg.resources import ontology_dir
 
-from .conftest import CENTRE_ON, Watched, editor_endpoint, http_rows, watched
+from .conftest import CENTRE_ON, CORPUS, Watched, editor_endpoint, http_rows, watched
 from .hostile_corpus import (
     HOSTILE,
     HOSTILE_CLAIM,
@@ -505,6 +505,47 @@ def test_docs_page(hostile_ontology, visit, tmp_path):
     visit.assert_safe()
 
 
+# Addresses an ontology may hold that must never become a link or a fetch on the kg docs page.
+NON_WEB_ADDRESSES = ("javascript:window.__pwned=1", "JAVASCRIPT:alert(1)", "data:text/html,%3Cscript%3Ex",
+                     "vbscript:msgbox(1)", "file:///etc/passwd")
+MARKDOWN_IMAGES = "See ![i](https://evil.example/x.png) and ![j](data:image/png;base64,iVBORw0KGgo=) " \
+                  "and [a page](https://w3id.org/ilkg/) and <https://w3id.org/ilkg/>."
+
+
+def test_docs_page_links_to_web_pages_only_and_fetches_nothing(visit, tmp_path):
+    """Issue 13 item 16: ``rdfs:isDefinedBy <javascript:...>`` became a link and the Markdown
+    image ``![i](https://evil.example/x.png)`` an <img>; the page's policy blocked both, but the
+    page itself must hold neither (tested here also with the policy removed)."""
+    ontology = Graph().parse(ontology_dir() / "ilkg.ttl", format="turtle")
+    terms = [URIRef("https://w3id.org/ilkg/ontology"), URIRef(ILK + "Claim"), URIRef(ILK + "claimant")]
+    for term in terms:
+        for address in NON_WEB_ADDRESSES:
+            ontology.add((term, RDFS.isDefinedBy, URIRef(address)))
+            ontology.add((term, RDFS.seeAlso, URIRef(address)))
+        ontology.add((term, RDFS.comment, Literal(MARKDOWN_IMAGES, lang="en")))
+    source = tmp_path / "addresses.ttl"
+    ontology.serialize(source, format="turtle")
+    written = write_ontology_docs(tmp_path / "ontology.html", source=source)
+    visit.page.goto(as_opened(visit, written).as_uri())
+    addresses = visit.js("""[...document.querySelectorAll('*')].flatMap((el) => [...el.attributes]
+        .filter((a) => /(^|:)(href|src|srcset|action|formaction|poster|data|background)$/i.test(a.name))
+        .map((a) => [el.tagName.toLowerCase(), a.name, a.value]))""")
+    for tag, name, value in addresses:
+        if (tag, name) in (("img", "src"), ("link", "href")):
+            assert value.startswith("data:image/png;base64,"), (tag, name, value)  # pyLODE's own icons
+        else:
+            assert (tag, name) == ("a", "href") and re.match(r"(https?://|#)", value), (tag, name, value)
+    assert visit.js("document.querySelectorAll('img').length") == 0
+    text = visit.text()
+    for address in ("javascript:window.__pwned=1", "JAVASCRIPT:alert(1)", "vbscript:msgbox(1)"):
+        assert address in text  # shown, as text
+        for element in visit.page.get_by_text(address, exact=True).all():
+            element.click()
+    assert "See i and j and a page and https://w3id.org/ilkg/." in flat(text)  # images as their alt text
+    assert visit.page.url == as_opened(visit, written).as_uri()
+    visit.assert_safe()  # nothing ran, nothing was fetched (the policy removed or not)
+
+
 # --- outputs opened as pages: kg export -f svg, kg timeline, kg query -f md ------------------------
 
 
@@ -529,6 +570,64 @@ def test_argument_map_svg(hostile_corpus, plain_visit, tmp_path):
     labels = visit.js("document.documentElement.textContent")  # wrapped at spaces, 44 a line
     assert "[actor-name]" in labels and "<script>window.__pwned=1</script>" in labels
     visit.assert_safe()
+
+
+# Claim IRIs that a graph read with --data may hold, each as a link would run or open it.
+NON_WEB_IRIS = {
+    "unsg-rules-not-respected": "javascript:window.__pwned=1//unsg-rules-not-respected",
+    "unsg-full-respect-international-law": "JaVaScRiPt:alert(1)//unsg-full-respect-international-law",
+    "ven-moncada-art-2-4": "data:text/html,%3Cscript%3Ewindow.__pwned=1%3C/script%3E//ven-moncada-art-2-4",
+}
+
+
+def with_claim_iris(source: Path, target: Path, iris: dict[str, str]) -> Path:
+    """``source`` (a built graph) with the claims ``iris`` names renamed to the IRIs given."""
+    graph = Graph().parse(source, format="turtle")
+    renamed = {URIRef(f"https://w3id.org/ilkg/claim/{claim}"): URIRef(iri) for claim, iri in iris.items()}
+    for triple in list(graph):
+        if any(term in renamed for term in triple):
+            graph.remove(triple)
+            graph.add(tuple(renamed.get(term, term) for term in triple))
+    graph.serialize(target, format="turtle")
+    return target
+
+
+def test_a_claim_iri_that_is_not_http_is_no_link(plain_visit, tmp_path):
+    """Issue 13 item 5: ``kg export -f svg --data evil.ttl`` made <javascript:alert(1)//x> an
+    xlink:href, and clicking the node in Chromium ran it. Only http(s) IRIs become links; the
+    others are in the hover text, as text."""
+    visit = plain_visit
+    built = pipeline.build(CORPUS, tmp_path / "good.ttl").output
+    evil = with_claim_iris(built, tmp_path / "evil.ttl", NON_WEB_IRIS)
+    dot = export_map("dot", tmp_path / "map.dot", data=evil, scope=DAY).read_text(encoding="utf-8")
+    urls = re.findall(r'URL="([^"]*)"', dot)
+    assert len(urls) > 3 and all(url.startswith("https://w3id.org/ilkg/claim/") for url in urls)
+    drawn = export_map("svg", tmp_path / "map.svg", data=evil, scope=DAY)
+    visit.page.goto(drawn.as_uri())
+    links = visit.js("[...document.querySelectorAll('a[*|href]')].map(a => a.getAttribute('xlink:href'))")
+    assert len(links) > 3 and all(link.startswith("https://w3id.org/ilkg/claim/") for link in links)
+    titles = visit.js("[...document.querySelectorAll('g.node a')].map(a => a.getAttribute('xlink:title'))")
+    for iri in NON_WEB_IRIS.values():
+        assert len([t for t in titles if t.startswith(iri + "\n")]) == 1  # the IRI as text, in the hover text
+    for iri in NON_WEB_IRIS.values():
+        point = visit.js(CENTRE_OF_NODE, iri)
+        assert point["hit"], iri  # the click lands on the node itself
+        visit.page.mouse.click(point["x"], point["y"])
+        visit.page.wait_for_timeout(200)
+        assert visit.page.url == drawn.as_uri()  # nothing opened or navigated
+    visit.assert_safe()
+
+
+# The centre of the drawn node whose hover text starts with an IRI, scrolled into view, and whether
+# the element there belongs to that node.
+CENTRE_OF_NODE = """(iri) => {
+  const node = [...document.querySelectorAll("g.node")].find(
+    (g) => (g.querySelector("a")?.getAttribute("xlink:title") || "").startsWith(iri + "\\n"));
+  node.scrollIntoView({ block: "center", inline: "center" });
+  const box = node.querySelector("polygon, path").getBoundingClientRect();
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  return { x, y, hit: document.elementFromPoint(x, y)?.closest("g.node") === node };
+}"""
 
 
 def test_timeline_svg(hostile_corpus, plain_visit, tmp_path):

@@ -239,3 +239,35 @@ def test_a_scope_may_name_an_id_by_its_label_or_alias(options, same_as):
 def test_an_unknown_scope_is_a_clear_error(options, message):
     result = run(*options)
     assert result.exit_code == 2 and result.stderr.splitlines() == [message]
+
+
+def test_a_bound_reached_is_said_on_stderr_and_marked(mini_corpus, monkeypatch):
+    """Issue 13 item 3: a search stopped at a bound leaves its claims undecided and says so."""
+    from kg import limits
+
+    corpus = mini_corpus(ODD_CYCLE)
+    monkeypatch.setattr(limits, "SEMANTICS_LABELLINGS", 0)
+    result = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--semantics", "preferred"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines[:-2]] == ["undec*"] * 3
+    assert lines[-2].startswith("(preferred: 0 in, 0 out, 3 undecided, 3 of them because the search "
+                                "reached its bound (*); 3 attacks")
+    assert result.stderr == ("kg: warning: preferred semantics: the search stopped at its bound "
+                             "(0 labellings) in 1 part of the map; their 3 claims are shown undecided "
+                             "(bound reached): "
+                             "unsg-full-respect-international-law, unsg-rules-not-respected, "
+                             "ven-moncada-art-2-4\n")
+    answer = json.loads(CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "-f", "json", "--semantics",
+                                                 "preferred"], catch_exceptions=False).stdout)
+    assert answer["extensions"] is None and answer["extension_count"] is None
+    assert all(claim["bound_reached"] is True and claim["acceptance"] == "undec"
+               for claim in answer["claims"])
+
+
+def test_json_counts_the_extensions(mini_corpus):
+    answer = json.loads(CliRunner().invoke(cli, ["map", "--corpus", str(mini_corpus(ODD_CYCLE)), "-f", "json",
+                                                 "--semantics", "preferred"], catch_exceptions=False).stdout)
+    assert answer["extension_count"] == 1 and answer["extensions"] == [[]]
+    assert all("bound_reached" not in claim for claim in answer["claims"])

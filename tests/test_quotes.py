@@ -187,3 +187,45 @@ def test_nearest_passage_is_the_sentence_meant(typed):
 ])
 def test_difference_shows_the_first_place_with_context(typed, passage, expected):
     assert difference(typed, passage) == expected
+
+
+# Letters, combining marks (acute, diaeresis, dot below, ring), their precomposed forms, the
+# Angstrom sign (NFC: U+00C5), Hangul jamo that compose into syllables, and what normalise folds.
+CANONICAL = ["a", "e", "A", "o", "\u0301", "\u0308", "\u0323", "\u030a", "\u00e1", "\u00e4", "\u00c5",
+             "\u212b", "\u1100", "\u1161", "\u11a8", "\ud55c", " ", "\u2019", "\u00a0", "-"]
+
+
+def test_canonically_equivalent_texts_normalise_alike():
+    """Issue 13 item 12: a text saved decomposed (NFD) and a quote typed composed (NFC) look
+    identical; normalise() puts both in NFC, and every character maps back into the original."""
+    import unicodedata
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=500, deadline=None, derandomize=True)
+    @given(st.lists(st.sampled_from(CANONICAL), max_size=12).map("".join))
+    def alike(text: str) -> None:
+        forms = {normalise(unicodedata.normalize(form, text)).text for form in ("NFC", "NFD")}
+        assert forms == {normalise(text).text}
+        norm = normalise(text)
+        assert unicodedata.is_normalized("NFC", norm.text)
+        for i in range(len(norm.text)):
+            assert 0 <= norm.starts[i] < norm.ends[i] <= len(text)
+            assert norm.starts[i] <= norm.starts[min(i + 1, len(norm.text) - 1)]
+
+    alike()
+
+
+def test_a_composed_quote_finds_its_decomposed_original():
+    import unicodedata
+
+    typed = "Nicol\u00e1s Maduro said the \u00c5ngstr\u00f6m report on Se\u00f1or Mu\u00f1oz"
+    stored = "Before. " + unicodedata.normalize("NFD", typed.replace("\u00c5", "\u212b")) + ". After."
+    assert stored != typed and unicodedata.normalize("NFC", stored).count(typed) == 1
+    [span] = find_quote(stored, typed)
+    assert (span.start, span.end) == (8, 8 + len(unicodedata.normalize("NFD", typed)))  # stored code points
+    assert span.exact == stored[span.start : span.end] and unicodedata.normalize("NFC", span.exact) == typed
+    [inner] = find_quote(stored, "Se\u00f1or")  # starts and ends inside the decomposed text
+    assert unicodedata.normalize("NFC", inner.exact) == "Se\u00f1or"
+    assert find_quote(unicodedata.normalize("NFC", stored), unicodedata.normalize("NFD", typed))

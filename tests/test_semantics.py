@@ -7,7 +7,9 @@ fixpoint of the characteristic function. Ours must give the same extensions on e
 
 from __future__ import annotations
 
+import math
 import random
+import warnings
 
 import networkx as nx
 import pytest
@@ -22,11 +24,13 @@ from py_arg.algorithms.semantics.get_stable_extensions import get_stable_extensi
 
 from kg.argument import argument_map
 from kg.engines import open_engine
-from kg.errors import QueryError
+from kg.errors import BoundReached, QueryError, QueryLimitError
 from kg.semantics import (
     SEMANTICS,
+    Bounds,
     acceptance,
     grounded_labelling,
+    label_framework,
     label_map,
     preferred_extensions,
     stable_extensions,
@@ -182,6 +186,141 @@ def test_many_claims_few_attacks_stay_fast():
     assert len(preferred_extensions(arguments, attacks)) == 1024
     labels = acceptance(arguments, attacks, "stable")
     assert labels["c000"] == "undec" and labels["c100"] == "in" and labels["c101"] == "out"
+
+
+def marked(graph: nx.DiGraph) -> set[str]:
+    """The claims label_map marked ``bound_reached``."""
+    return {node for node, bounded in graph.nodes(data="bound_reached") if bounded}
+
+
+def mutual_attacks(count: int) -> nx.DiGraph:
+    """``count`` independent pairs of claims attacking each other: 2**count extensions."""
+    graph = nx.DiGraph()
+    for i in range(count):
+        graph.add_edge(f"a{i:02}", f"b{i:02}", relation="attacks")
+        graph.add_edge(f"b{i:02}", f"a{i:02}", relation="attacks")
+    return graph
+
+
+@pytest.mark.parametrize("count", [24, 40])
+@pytest.mark.parametrize("semantics", ["preferred", "stable"])
+def test_independent_parts_are_never_multiplied_out(count, semantics):
+    """Issue 13 item 3: the labellings of 16 independent mutual attacks were multiplied out (65,536
+    extensions, 400 MB); 24 would have needed 80 GB. Each claim's label needs only its own part."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", BoundReached)  # no bound is reached: every part is tiny
+        graph = label_map(mutual_attacks(count), semantics)
+    assert set(dict(graph.nodes(data="acceptance")).values()) == {"undec"}
+    assert graph.graph["extension_count"] == 2 ** count
+    assert graph.graph["extensions"] is None  # too many to list; counted
+    assert "bound" not in graph.graph and marked(graph) == set()
+    with pytest.raises(QueryLimitError, match=f"there are {2 ** count:,} {semantics} extensions"):
+        (preferred_extensions if semantics == "preferred" else stable_extensions)(
+            list(graph), list(graph.edges))
+
+
+def disjoint_union(frameworks) -> tuple[list[str], list[tuple[str, str]]]:
+    """The frameworks side by side, each argument renamed ``<index>.<name>``."""
+    arguments, attacks = [], []
+    for index, (names_, pairs) in enumerate(frameworks):
+        arguments += [f"{index}.{a}" for a in names_]
+        attacks += [(f"{index}.{a}", f"{index}.{b}") for a, b in pairs]
+    return arguments, attacks
+
+
+@pytest.mark.parametrize("semantics", ["preferred", "stable"])
+def test_labels_of_independent_frameworks_are_each_ones_own(semantics):
+    """Fifty of the random frameworks side by side: each argument keeps the label it has alone, with
+    no product of their extensions built; for stable, one framework without a stable extension
+    leaves the whole union without one."""
+    for start in range(0, len(RANDOM), 50):
+        group = RANDOM[start:start + 50]
+        arguments, attacks = disjoint_union(group)
+        together = acceptance(arguments, attacks, semantics)
+        alone = {f"{index}.{a}": label for index, framework in enumerate(group)
+                 for a, label in acceptance(*framework, semantics).items()}
+        if semantics == "stable" and not all(stable_extensions(*framework) for framework in group):
+            assert set(together.values()) == {"undec"}
+        else:
+            assert together == alone
+        counts = [len((preferred_extensions if semantics == "preferred" else stable_extensions)(*f))
+                  for f in group]
+        found = label_framework(arguments, attacks, semantics)
+        assert found.count == math.prod(counts)
+
+
+def dense_part(pairs: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """One weakly connected part with 3**pairs complete labellings: ``pairs`` mutual attacks whose
+    first members all attack one claim ``z``; and, apart from it, one more mutual attack ``p``/``q``
+    and a chain ``x`` -> ``y``."""
+    arguments = ["p", "q", "x", "y", "z"]
+    attacks = [("p", "q"), ("q", "p"), ("x", "y")]
+    for i in range(pairs):
+        arguments += [f"a{i}", f"b{i}"]
+        attacks += [(f"a{i}", f"b{i}"), (f"b{i}", f"a{i}"), (f"a{i}", "z")]
+    return arguments, attacks
+
+
+@pytest.mark.parametrize("semantics", ["preferred", "stable"])
+def test_a_part_over_the_bound_is_reported_and_the_rest_answered(semantics):
+    arguments, attacks = dense_part(6)  # 729 complete labellings in the dense part
+    exact = label_framework(arguments, attacks, semantics)
+    assert exact.bound is None and exact.count == 2 * 2 ** 6
+    assert exact.labels["x"] == "in" and exact.labels["y"] == "out" and exact.labels["z"] == "undec"
+    found = label_framework(arguments, attacks, semantics, Bounds(labellings=50))
+    dense = {a for a in arguments if a[0] in "abz"}
+    assert found.bounded == dense
+    assert found.bound.startswith(f"{semantics} semantics: the search stopped at its bound "
+                                  "(50 labellings) in 1 part of the map; their 13 claims are shown "
+                                  "undecided (bound reached): a0, a1, a2, a3, a4 and 8 more")
+    assert found.labels == {**exact.labels, **dict.fromkeys(dense, "undec")}
+    assert found.count is None and found.extensions is None
+    with pytest.warns(BoundReached, match="50 labellings"):
+        assert acceptance(arguments, attacks, semantics, Bounds(labellings=50)) == found.labels
+    with pytest.raises(QueryLimitError, match=r"cannot list the .* extensions: .*bound reached"):
+        preferred_extensions(arguments, attacks, Bounds(labellings=50))
+
+
+def test_the_time_bound_stops_every_search_and_says_so():
+    arguments, attacks = dense_part(3)
+    found = label_framework(arguments, attacks, "preferred", Bounds(seconds=0))
+    assert found.bounded == set(arguments) - {"x", "y"}
+    assert "(0 s for the map) in 2 parts of the map" in found.bound
+    assert found.labels["x"] == "in" and found.labels["y"] == "out"
+
+
+def test_the_memory_bound_counts_the_claims_held():
+    arguments, attacks = dense_part(6)
+    found = label_framework(arguments, attacks, "stable", Bounds(members=100))
+    assert "100 claims held in labellings" in found.bound
+
+
+def test_a_stable_search_stopped_before_any_labelling_leaves_existence_open():
+    """Whether any stable extension exists is unknown: every claim is undecided, bound reached."""
+    arguments, attacks = dense_part(3)
+    found = label_framework(arguments, attacks, "stable", Bounds(seconds=0))
+    assert found.bounded == set(arguments)
+    assert set(found.labels.values()) == {"undec"}
+    # but a part with no stable labelling at all settles it, whatever else was stopped
+    arguments += ["o1", "o2", "o3"]
+    attacks += [("o1", "o2"), ("o2", "o3"), ("o3", "o1")]
+    found = label_framework(arguments, attacks, "stable", Bounds(labellings=1))
+    assert (found.bound, found.count, found.extensions, found.bounded) == (None, 0, [], frozenset())
+
+
+def test_label_map_marks_the_claims_of_a_part_over_the_bound():
+    graph = nx.DiGraph()
+    arguments, attacks = dense_part(6)
+    graph.add_nodes_from(arguments)
+    graph.add_edges_from(attacks, relation="attacks")
+    with pytest.warns(BoundReached, match="their 13 claims are shown undecided"):
+        label_map(graph, "preferred", Bounds(labellings=50))
+    assert marked(graph) == {a for a in arguments if a[0] in "abz"}
+    assert graph.graph["bound"].startswith("preferred semantics: the search stopped")
+    assert graph.graph["extensions"] is None and graph.graph["extension_count"] is None
+    label_map(graph, "preferred")  # labelled again within the bounds: the marks go
+    assert "bound" not in graph.graph and marked(graph) == set()
+    assert graph.graph["extension_count"] == 2 * 2 ** 6
 
 
 def test_an_attack_on_an_unknown_argument_is_refused():

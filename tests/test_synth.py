@@ -259,3 +259,38 @@ def test_the_command_refuses_a_folder_that_is_not_empty(tmp_path):
     assert result.exit_code == 2
     assert "is not empty" in result.stderr and "Traceback" not in result.stderr
     assert tree(tmp_path) == {"keep.yaml": b"x: 1\n"}
+
+
+def test_a_full_disk_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    """Issue 13 item 11: a write failing with ENOSPC was a traceback and exit 1; the README says 2."""
+    import errno
+
+    real, written = open, []
+
+    def filling(path, mode="r", *args, **kwargs):
+        stream = real(path, mode, *args, **kwargs)
+        if "w" in mode:
+            written.append(path)
+            if len(written) == 6:  # a few files in, as a disk fills up
+                stream.close()
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return stream
+
+    monkeypatch.setattr("builtins.open", filling)
+    target = tmp_path / "corpus"
+    result = CliRunner().invoke(cli, ["synth", "--documents", "4", "-o", str(target)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr == (f"kg: cannot write the corpus into '{target}': No space left on device; "
+                             "nothing was left behind\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_path_or_a_path_under_a_file_is_refused(tmp_path):
+    empty = CliRunner().invoke(cli, ["synth", "--documents", "1", "-o", ""], catch_exceptions=False)
+    assert empty.exit_code == 2 and "empty output path; give the name of a folder to write" in empty.stderr
+    (tmp_path / "afile").write_bytes(b"kept")
+    target = tmp_path / "afile" / "corpus"
+    under = CliRunner().invoke(cli, ["synth", "--documents", "1", "-o", str(target)], catch_exceptions=False)
+    assert under.exit_code == 2
+    assert under.stderr == f"kg: cannot write into '{target}': '{target.parent}' is a file, not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]

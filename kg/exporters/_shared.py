@@ -10,6 +10,7 @@ import json
 import re
 import textwrap
 from typing import Any
+from urllib.parse import urlsplit
 
 import networkx as nx
 
@@ -40,6 +41,17 @@ def opaque_ids(graph: nx.DiGraph) -> dict[str, str]:
     claim's IRI and label go into the node's label and link instead.
     """
     return {node: f"n{number}" for number, node in enumerate(sorted_nodes(graph), 1)}
+
+
+def web_link(iri: str) -> bool:
+    """Whether ``iri`` may become a link in a drawing: http(s) with a host, nothing else.
+
+    A graph read with ``--data`` may name a claim ``<javascript:...>`` (or ``data:``, ``file:``);
+    as a link in an SVG opened in a browser, a click would run or open it. Such an IRI is shown
+    as text instead.
+    """
+    parts = urlsplit(iri)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and iri.isprintable()
 
 
 def clean_text(text: str) -> str:

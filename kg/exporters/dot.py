@@ -2,7 +2,8 @@
 
 Node ids are opaque (``n1``, ``n2``, ... in claim order, see :func:`._shared.opaque_ids`): in DOT
 ``a:b`` is node ``a``, port ``b``. What a reader needs is in the attributes: the readable label,
-the claim's IRI as its ``URL`` (a link in SVG), the claim id, date, document and quote as its
+the claim's IRI as its ``URL`` (a link in SVG; only an http(s) IRI, see
+:func:`._shared.web_link`), the claim id, date, document and quote as its
 ``tooltip``. Claims are filled by their acceptance; supports are green arrows, attacks red dashed
 lines ending in a bar (``tee``), so the two differ without colour too.
 """
@@ -24,6 +25,7 @@ from ._shared import (
     legend,
     opaque_ids,
     tooltip_text,
+    web_link,
 )
 
 _EDGE_STYLE = {
@@ -68,9 +70,11 @@ def dot_source(graph: nx.DiGraph) -> str:
     ]
     for node in sorted_nodes(graph):
         data = graph.nodes[node]
-        attributes = {"label": "\n".join(caption_lines(graph, node)),
-                      "tooltip": tooltip_text(graph, node),
-                      "URL": quote(clean_text(data["iri"]), safe=_URL_SAFE)}
+        attributes = {"label": "\n".join(caption_lines(graph, node)), "tooltip": tooltip_text(graph, node)}
+        if web_link(data["iri"]):
+            attributes["URL"] = quote(clean_text(data["iri"]), safe=_URL_SAFE)
+        else:  # javascript:, data:, ... never a link; the IRI is shown as text in the tooltip
+            attributes["tooltip"] = f"{clean_text(data['iri'])}\n{attributes['tooltip']}"
         if data.get("acceptance") in ACCEPTANCE_FILL:
             attributes["fillcolor"] = ACCEPTANCE_FILL[data["acceptance"]]
         lines.append(f"  {ids[node]} {_attributes(attributes)};")
