@@ -133,10 +133,12 @@ def run_query(query: str | None = None, *, expression: str | None = None, params
               fmt: str = "table", engine: str = "oxigraph", corpus_dir: Path | str = DEFAULT_CORPUS,
               data: Path | str | None = None, endpoint: str | None = None,
               limit: int | None = None, timeout: float | None = None,
-              allow_service: bool = False) -> QueryAnswer:
+              allow_service: bool = False, max_answer_mb: float | None = None) -> QueryAnswer:
     """Run a saved query (by name), a ``.rq`` file, or a query text; return it formatted.
 
-    ``endpoint`` sends the query to a remote SPARQL endpoint instead of the local engine.
+    ``endpoint`` sends the query to a remote SPARQL endpoint instead of the local engine; then
+    ``timeout`` bounds the query and the labels for a table together, and ``max_answer_mb`` each
+    answer.
     """
     from .errors import QueryError
     from .results import media_type, serialize
@@ -147,16 +149,12 @@ def run_query(query: str | None = None, *, expression: str | None = None, params
     saved = resolve_query(query) if query is not None else SavedQuery("-e", "", (), expression)
     bindings = bind_params(saved, list(params))
     if endpoint is not None:
-        from .remote import query_endpoint
-        from .saved_queries import internal_query
+        from .remote import DEFAULT_MAX_ANSWER_MB, RemoteEndpoint
 
-        result = query_endpoint(endpoint, saved.text, bindings, timeout=timeout, limit=limit,
-                                allow_service=allow_service)
-        labels: dict = {}
-        if fmt in ("table", "md"):
-            for subject, label in query_endpoint(endpoint, internal_query("labels"), {},
-                                                 timeout=timeout).rows:
-                labels.setdefault(subject, str(label))
+        with RemoteEndpoint(endpoint, timeout=timeout,
+                            max_answer_mb=max_answer_mb or DEFAULT_MAX_ANSWER_MB) as remote:
+            result = remote.query(saved.text, bindings, limit=limit, allow_service=allow_service)
+            labels = remote.labels() if fmt in ("table", "md") else {}
     else:
         from .engines import open_engine
 
