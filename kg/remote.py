@@ -45,9 +45,10 @@ N_TRIPLES = "application/n-triples"
 SPARQL_JSON = "application/sparql-results+json"
 DEFAULT_QUERY_TIMEOUT = 120.0  # seconds for the whole answer; a store must not hold the CLI
 # The largest answer read, in MB. Saved queries over a large corpus answer a few MB; 50 MB of
-# SPARQL JSON is some 300,000 rows of three columns. Read into terms, an answer takes up to about
-# ten times its size in memory (a table or a graph of many short terms more, rows that bind
-# nothing less), so the limit also bounds what a store can make kg hold.
+# SPARQL JSON is some 200,000 rows of three columns. The limit also bounds what a store can make
+# kg hold: read into terms, results take about three times their size in memory (76 MB of rows
+# took 250 MB more, 30 MB of empty rows 80 MB) and a graph about twenty (rdflib indexes each
+# triple three ways: 32 MB of N-Triples took 570 MB), so at most about 1 GB.
 DEFAULT_MAX_ANSWER_MB = 50
 LABEL_COLUMNS = ["s", "label"]  # of the internal labels query
 # Characters SPARQL's IRIREF excludes (https://www.w3.org/TR/sparql11-query/#rIRIREF); any of them
