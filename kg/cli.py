@@ -251,7 +251,11 @@ def table_width(wide: bool) -> int | None:
 @data_option("Query")
 @click.option("--endpoint", metavar="URL", help="Send the query to a remote SPARQL endpoint.")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many rows.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Time limit in seconds.")
+@click.option("--timeout", type=click.FloatRange(min=0.1),
+              help="Time limit in seconds (with --endpoint: for the whole answer) [default: none; "
+              "120 with --endpoint].")
+@click.option("--max-answer", type=click.IntRange(min=1), metavar="MB",
+              help="With --endpoint: the largest answer to read; a larger one is refused [default: 50].")
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE (federated queries, e.g. to Wikidata); refused by default.")
 @click.option("--list", "list_only", is_flag=True, help="List the saved queries and their questions.")
@@ -260,7 +264,8 @@ def table_width(wide: bool) -> int | None:
 @reports_errors
 def query(query: str | None, expression: str | None, params: tuple[str, ...], fmt: str | None, wide: bool,
           engine: str, corpus_dir: Path, data: Path | None, endpoint: str | None, limit: int | None,
-          timeout: float | None, allow_service: bool, list_only: bool, list_prefixes: bool) -> None:
+          timeout: float | None, max_answer: int | None, allow_service: bool, list_only: bool,
+          list_prefixes: bool) -> None:
     """Run a saved query, a .rq file, or a SPARQL text over the graph.
 
     QUERY is the name of a saved query (see --list) or a .rq file. The prefixes of --prefixes
@@ -291,7 +296,8 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
         return
     answer = run_query(query, expression=expression, params=params, fmt=fmt, engine=engine,
                        corpus_dir=corpus_dir, data=data, endpoint=endpoint, limit=limit,
-                       timeout=timeout, allow_service=allow_service, width=table_width(wide))
+                       timeout=timeout, allow_service=allow_service, width=table_width(wide),
+                       max_answer_mb=max_answer)
     click.echo(answer.body.decode("utf-8"), nl=False)
     if getattr(answer.result, "truncated", False):
         click.echo(f"kg: stopped after {limit} rows (--limit)", err=True)
@@ -309,7 +315,7 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
 @corpus_option
 @data_option("Push")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
-              help="Seconds to wait for the store.")
+              help="Seconds each request may take, the upload and the store's whole answer together.")
 @reports_errors
 def push(endpoint: str, graph_iri: str | None, user: str | None, password: str | None,
          corpus_dir: Path, data: Path | None, timeout: float) -> None:

@@ -134,14 +134,17 @@ def run_query(query: str | None = None, *, expression: str | None = None, params
               fmt: str | None = None, engine: str = "oxigraph", corpus_dir: Path | str = DEFAULT_CORPUS,
               data: Path | str | None = None, endpoint: str | None = None,
               limit: int | None = None, timeout: float | None = None,
-              allow_service: bool = False, width: int | None = None) -> QueryAnswer:
+              allow_service: bool = False, width: int | None = None,
+              max_answer_mb: float | None = None) -> QueryAnswer:
     """Run a saved query (by name), a ``.rq`` file, or a query text; return it formatted.
 
     ``fmt`` None prints a table, or Turtle for CONSTRUCT/DESCRIBE; ``width`` fits a table to that
     many columns (None: one line per row). ``endpoint`` sends the query to a remote SPARQL endpoint
     instead of the local engine. The query is checked (syntax, prefixes, refused operations, the
     format, the parameters' names) before any graph is built or any request sent; ids, labels and
-    aliases in parameters are then resolved against the graph queried.
+    aliases in parameters are then resolved against the graph queried. With ``endpoint``,
+    ``timeout`` bounds the query and the labels for a table together, and ``max_answer_mb`` each
+    answer.
     """
     from .errors import QueryError
     from .identifiers import Identifiers
@@ -156,24 +159,22 @@ def run_query(query: str | None = None, *, expression: str | None = None, params
     fmt = result_format(checked.form, fmt)
     check_params(saved, list(params), checked.variables)  # before the graph is built or asked
     if endpoint is not None:
-        from .remote import query_endpoint
+        from .remote import DEFAULT_MAX_ANSWER_MB, RemoteEndpoint
 
-        run = functools.partial(query_endpoint, endpoint, timeout=timeout)
+        with RemoteEndpoint(endpoint, timeout=timeout,
+                            max_answer_mb=max_answer_mb or DEFAULT_MAX_ANSWER_MB) as remote:
+            bindings = bind_params(saved, list(params), variables=checked.variables,
+                                   names=Identifiers(remote.query))
+            result = remote.query(saved.text, bindings, limit=limit, allow_service=allow_service)
+            labels = remote.labels() if fmt in ("table", "md") else {}
     else:
         from .engines import open_engine
 
         store = open_engine(engine, corpus_dir=corpus_dir, data=data)
         run = functools.partial(store.query, timeout=timeout)
-    bindings = bind_params(saved, list(params), variables=checked.variables, names=Identifiers(run))
-    result = run(saved.text, bindings, limit=limit, allow_service=allow_service)
-    labels: dict = {}
-    if fmt in ("table", "md") and endpoint is None:
-        labels = store.labels()
-    elif fmt in ("table", "md"):
-        from .saved_queries import internal_query
-
-        for subject, label in run(internal_query("labels")).rows:
-            labels.setdefault(subject, str(label))
+        bindings = bind_params(saved, list(params), variables=checked.variables, names=Identifiers(run))
+        result = run(saved.text, bindings, limit=limit, allow_service=allow_service)
+        labels = store.labels() if fmt in ("table", "md") else {}
     return QueryAnswer(result, serialize(result, fmt, labels, width), media_type(result, fmt))
 
 

@@ -16,41 +16,41 @@ final text is parsed again to confirm that it carries exactly the values meant �
 
 Credentials are sent only when the store asks for them (HTTP 401), in the scheme it asks for:
 Virtuoso's Graph Store endpoint wants Digest, stores behind a reverse proxy usually want Basic.
+
+The store is not trusted: every exchange goes to the URL given and nowhere else, ends by a
+deadline and reads a bounded answer (:mod:`kg.remote_http`), and answers are read into terms with
+their contents checked (:mod:`kg.remote_answers`).
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
 from pyparsing import ParseException
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
-from requests.auth import HTTPBasicAuth, HTTPDigestAuth
+from requests.auth import AuthBase
 
 from .errors import KgError, QueryError, RemoteError, SetupError
 from .namespaces import GRAPH
 from .query_check import check_query
-from .results import QueryResult, plain
+from .remote_answers import GRAPH_ACCEPT, read_graph, read_results
+from .remote_http import MB, Answer, StoreSession, shown
+from .results import QueryResult
 
 N_TRIPLES = "application/n-triples"
 SPARQL_JSON = "application/sparql-results+json"
-GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-# Media types a store may answer a CONSTRUCT/DESCRIBE with -> rdflib parser name.
-# text/plain is the pre-2014 N-Triples type that older Virtuoso releases still send.
-GRAPH_PARSERS = {
-    "application/n-triples": "nt", "text/plain": "nt", "text/ntriples": "nt",
-    "text/turtle": "turtle", "application/x-turtle": "turtle",
-    "application/rdf+xml": "xml", "application/ld+json": "json-ld",
-    "text/rdf+n3": "n3", "text/n3": "n3",
-}
-DEFAULT_QUERY_TIMEOUT = 120.0  # seconds; a store that never answers must not hang the CLI
+DEFAULT_QUERY_TIMEOUT = 120.0  # seconds for the whole answer; a store must not hold the CLI
+# The largest answer read, in MB. Saved queries over a large corpus answer a few MB; 50 MB of
+# SPARQL JSON is some 200,000 rows of three columns. The limit also bounds what a store can make
+# kg hold: read into terms, results take about three times their size in memory (76 MB of rows
+# took 250 MB more, 30 MB of empty rows 80 MB) and a graph about twenty (rdflib indexes each
+# triple three ways: 32 MB of N-Triples took 570 MB), so at most about 1 GB.
+DEFAULT_MAX_ANSWER_MB = 50
+LABEL_COLUMNS = ["s", "label"]  # of the internal labels query
 # Characters SPARQL's IRIREF excludes (https://www.w3.org/TR/sparql11-query/#rIRIREF); any of them
 # in a parameter could close the IRI and let the rest be read as query text.
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
@@ -78,29 +78,30 @@ def push_graph(endpoint: str, *, corpus_dir: Path | str = "corpus", data: Path |
     to its own IRI, so a store keeps them apart as ``kg build --format trig`` does; with ``graph``
     their union goes to that one graph. The source is the corpus, checked and SHACL-validated in
     memory, or ``data``, a file ``kg build`` wrote (already validated when it was written).
+    ``timeout`` bounds each request, the upload and the store's whole answer together.
     """
     _check_url(endpoint, "--endpoint")
     if graph is not None:
         _check_iri(graph, "--graph", SetupError)
     parts = _graphs_to_push(corpus_dir, data, graph)
-    with requests.Session() as session:
-        auth = _authenticate(session, endpoint, parts[0][0], user, password, timeout)
+    with StoreSession(endpoint, timeout=timeout) as session:
+        auth = _authenticate(session, parts[0][0], user, password)
         for iri, content in parts:
             body = content.serialize(format="nt", encoding="utf-8")
-            response = _put(session, endpoint, iri, body, auth, timeout)
-            if response.status_code == 401 and auth is None and user is not None:
-                auth = _answer_challenge(response, endpoint, user, password)  # asked late
-                response = _put(session, endpoint, iri, body, auth, timeout)
-            if response.status_code == 401:
-                raise _unauthorised(endpoint, user, response)
-            _raise_for_status(response, endpoint, f"PUT <{iri}>")
+            answer = _put(session, iri, body, auth)
+            if answer.status == 401 and auth is None and user is not None:
+                auth = _answer_challenge(session, answer, user, password)  # asked late
+                answer = _put(session, iri, body, auth)
+            if answer.status == 401:
+                raise _unauthorised(endpoint, user, answer)
+            _raise_for_status(answer, endpoint, f"PUT <{iri}>")
     return PushReport(endpoint, tuple((iri, len(content)) for iri, content in parts))
 
 
-def _put(session, endpoint: str, iri: str, body: bytes, auth, timeout: float):
-    return _send(session, "PUT", endpoint, f"PUT <{iri}>", auth=auth, timeout=timeout,
-                 params={"graph": iri}, data=body,
-                 headers={"Content-Type": f"{N_TRIPLES}; charset=utf-8"})
+def _put(session: StoreSession, iri: str, body: bytes, auth: AuthBase | None) -> Answer:
+    return session.exchange("PUT", f"PUT <{iri}>", deadline=session.deadline(), auth=auth,
+                            params={"graph": iri}, data=body,
+                            headers={"Content-Type": f"{N_TRIPLES}; charset=utf-8"})
 
 
 def _graphs_to_push(corpus_dir: Path | str, data: Path | str | None,
@@ -140,8 +141,8 @@ def _read_file(path: Path) -> Dataset:
     return dataset
 
 
-def _authenticate(session, endpoint: str, graph: str, user: str | None, password: str | None,
-                  timeout: float):
+def _authenticate(session: StoreSession, graph: str, user: str | None,
+                  password: str | None) -> AuthBase | None:
     """The auth object the store asks for, found with a HEAD request that carries no data.
 
     Probing first means a wrong password is reported before any data is sent, and Digest's
@@ -150,30 +151,30 @@ def _authenticate(session, endpoint: str, graph: str, user: str | None, password
     """
     if user is None:
         return None
-    probe = _send(session, "HEAD", endpoint, "HEAD", timeout=timeout, params={"graph": graph})
-    if probe.status_code != 401:
+    probe = session.exchange("HEAD", "HEAD", deadline=session.deadline(), params={"graph": graph})
+    if probe.status != 401:
         return None  # no challenge (yet): the PUT answers one if the store asks there
-    auth = _answer_challenge(probe, endpoint, user, password)
-    checked = _send(session, "HEAD", endpoint, "HEAD", auth=auth, timeout=timeout, params={"graph": graph})
-    if checked.status_code == 401:
-        raise _unauthorised(endpoint, user, checked)
+    auth = _answer_challenge(session, probe, user, password)
+    checked = session.exchange("HEAD", "HEAD", deadline=session.deadline(), auth=auth,
+                               params={"graph": graph})
+    if checked.status == 401:
+        raise _unauthorised(session.url, user, checked)
     return auth
 
 
-def _answer_challenge(response, endpoint: str, user: str, password: str | None):
-    """Credentials in the scheme a 401 response asks for (Digest preferred when both are)."""
-    challenge = response.headers.get("WWW-Authenticate", "").lower()
-    if "digest" in challenge:
-        return HTTPDigestAuth(user, password or "")
-    if "basic" in challenge:
-        return HTTPBasicAuth(user, password or "")
-    raise RemoteError(f"{endpoint} asks for an authentication scheme kg does not speak "
-                      f"({response.headers.get('WWW-Authenticate') or 'none named'}); "
-                      "kg speaks Basic and Digest")
+def _answer_challenge(session: StoreSession, answer: Answer, user: str, password: str | None) -> AuthBase:
+    """Credentials in the scheme a 401 answer asks for (Digest preferred when both are)."""
+    challenge = answer.headers.get("WWW-Authenticate", "")
+    if "digest" in challenge.lower():
+        return session.credentials("digest", user, password or "")
+    if "basic" in challenge.lower():
+        return session.credentials("basic", user, password or "")
+    raise RemoteError(f"{session.url} asks for an authentication scheme kg does not speak "
+                      f"({shown(challenge, 100) or 'none named'}); kg speaks Basic and Digest")
 
 
-def _unauthorised(endpoint: str, user: str | None, response) -> RemoteError:
-    scheme = (response.headers.get("WWW-Authenticate") or "").split(" ", 1)[0] or "HTTP"
+def _unauthorised(endpoint: str, user: str | None, answer: Answer) -> RemoteError:
+    scheme = shown(answer.headers.get("WWW-Authenticate") or "", 100).split(" ", 1)[0] or "HTTP"
     if user is None:
         return RemoteError(f"{endpoint} needs credentials ({scheme} authentication, HTTP 401): "
                            "give --user and --password (or KG_PUSH_PASSWORD)")
@@ -184,45 +185,88 @@ def _unauthorised(endpoint: str, user: str | None, response) -> RemoteError:
 # --- querying ------------------------------------------------------------------------------------
 
 
-def query_endpoint(url: str, text: str, bindings: Mapping[str, object] | None = None, *,
-                   timeout: float | None = None, limit: int | None = None,
-                   allow_service: bool = False) -> QueryResult:
-    """Run a query on a SPARQL 1.1 Protocol endpoint and return its answer as rdflib terms.
+class RemoteEndpoint:
+    """A SPARQL 1.1 Protocol endpoint, asked one or more queries within one deadline.
 
-    The answer is shaped as the embedded engines shape theirs (``xsd:string`` literals plain,
+    Answers are shaped as the embedded engines shape theirs (``xsd:string`` literals plain,
     blank nodes as blank nodes), so that :meth:`QueryResult.comparable` can hold the two side by
     side. The endpoint's own default graph is queried: for the same answers as ``kg query`` it
     must be the union of the pushed graphs (Oxigraph: ``--union-default-graph``; Virtuoso: the
-    default, which also holds Virtuoso's own system graphs). ``limit`` keeps the first rows, as
-    the embedded engines' row cap does; ``allow_service`` is the same policy as theirs.
+    default, which also holds Virtuoso's own system graphs). ``timeout`` (seconds) runs from the
+    endpoint's creation to the last answer read; each answer may be ``max_answer_mb`` long.
     """
-    _check_url(url, "--endpoint")
-    checked = check_query(text, allow_service=allow_service)
-    final = with_values(checked.text, dict(bindings or {}))
-    if final != checked.text:
-        check_query(final, allow_service=allow_service)
-    graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
-    with requests.Session() as session:
-        response = _send(session, "POST", url, "the query", timeout=timeout or DEFAULT_QUERY_TIMEOUT,
-                         data={"query": final},
-                         headers={"Accept": GRAPH_ACCEPT if graph_form else SPARQL_JSON})
-        if response.status_code == 401:
-            raise _unauthorised(url, None, response)
-        _raise_for_status(response, url, "the query")
-        if "X-SPARQL-MaxRows" in response.headers:
+
+    def __init__(self, url: str, *, timeout: float | None = None,
+                 max_answer_mb: float = DEFAULT_MAX_ANSWER_MB):
+        _check_url(url, "--endpoint")
+        self.url = url
+        self._session = StoreSession(url, timeout=timeout or DEFAULT_QUERY_TIMEOUT)
+        self._deadline = self._session.deadline()
+        self._max_answer = int(max_answer_mb * MB)
+
+    def __enter__(self) -> RemoteEndpoint:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def query(self, text: str, bindings: Mapping[str, object] | None = None, *,
+              limit: int | None = None, allow_service: bool = False,
+              what: str = "the query") -> QueryResult:
+        """The answer to ``text`` with ``bindings`` (see :func:`with_values`), its first ``limit``
+        rows at most; ``allow_service`` is the same policy as the embedded engines'."""
+        checked = check_query(text, allow_service=allow_service)
+        final = with_values(checked.text, dict(bindings or {}))
+        if final != checked.text:
+            check_query(final, allow_service=allow_service)
+        graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
+        answer = self._session.exchange(
+            "POST", what, deadline=self._deadline, limit=self._max_answer, data={"query": final},
+            headers={"Accept": GRAPH_ACCEPT if graph_form else SPARQL_JSON})
+        if answer.status == 401:
+            raise _unauthorised(self.url, None, answer)
+        _raise_for_status(answer, self.url, what)
+        if "X-SPARQL-MaxRows" in answer.headers:
             raise RemoteError(
-                f"{url} cut the answer at {response.headers['X-SPARQL-MaxRows']} rows (Virtuoso's "
-                "[SPARQL] ResultSetMaxRows): the answer is incomplete; narrow the query with "
-                "--param or LIMIT/OFFSET, or raise ResultSetMaxRows in virtuoso.ini")
-        if graph_form:
-            return QueryResult(checked.form, graph=_parse_graph(response, url))
-        result = _parse_json_results(checked.form, response, url)
-    if checked.form == "SELECT" and checked.projection is None:
-        result.order_columns(checked.variables)  # SELECT *: as the engines order it (see kg.engines)
-    if limit is not None and len(result.rows) > limit:
-        del result.rows[limit:]
-        result.truncated = True
-    return result
+                f"{self.url} cut the answer at {shown(answer.headers['X-SPARQL-MaxRows'], 20)} rows "
+                "(Virtuoso's [SPARQL] ResultSetMaxRows): the answer is incomplete; narrow the query "
+                "with --param or LIMIT/OFFSET, or raise ResultSetMaxRows in virtuoso.ini")
+
+        def read() -> QueryResult:
+            if graph_form:
+                return QueryResult(checked.form, graph=read_graph(answer, self.url))
+            result = read_results(answer, checked.form, final, self.url, limit)
+            if checked.form == "SELECT" and checked.projection is None:
+                result.order_columns(checked.variables)  # SELECT *: as the engines order it (kg.engines)
+            return result
+
+        return self._session.within(read, self._deadline, lambda: self._session.late(what))
+
+    def labels(self) -> dict[URIRef, str]:
+        """Readable names of the graph's actors, norms, events, documents and stances."""
+        from .saved_queries import internal_query
+
+        result = self.query(internal_query("labels"), what="the labels query")
+        if result.variables != LABEL_COLUMNS:
+            raise RemoteError(f"{self.url} answered the labels query with columns "
+                              f"({', '.join(result.variables)}) instead of ({', '.join(LABEL_COLUMNS)})")
+        labels: dict[URIRef, str] = {}
+        for subject, label in result.rows:
+            if isinstance(subject, URIRef) and isinstance(label, Literal):
+                labels.setdefault(subject, str(label))
+        return labels
+
+
+def query_endpoint(url: str, text: str, bindings: Mapping[str, object] | None = None, *,
+                   timeout: float | None = None, limit: int | None = None,
+                   allow_service: bool = False,
+                   max_answer_mb: float = DEFAULT_MAX_ANSWER_MB) -> QueryResult:
+    """Run one query on a SPARQL 1.1 Protocol endpoint (see :class:`RemoteEndpoint`)."""
+    with RemoteEndpoint(url, timeout=timeout, max_answer_mb=max_answer_mb) as remote:
+        return remote.query(text, bindings, limit=limit, allow_service=allow_service)
 
 
 def with_values(text: str, bindings: Mapping[str, object]) -> str:
@@ -379,123 +423,16 @@ def _parsed_term(value):
     return value
 
 
-def _parse_json_results(form: str, response, url: str) -> QueryResult:
-    try:
-        answer = json.loads(response.content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise RemoteError(f"{url} did not answer with SPARQL JSON results (it sent "
-                          f"{response.headers.get('Content-Type', 'no content type')}): "
-                          f"{_server_message(response)}") from None
-    if form == "ASK":
-        return QueryResult(form, boolean=_ask_answer(answer, url))
-    try:
-        names = list(answer["head"]["vars"])
-        rows = [tuple(_json_term(row.get(name)) for name in names)
-                for row in answer["results"]["bindings"]]
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise RemoteError(f"{url} sent SPARQL JSON results kg cannot read: missing {exc}") from None
-    return QueryResult(form, names, rows)
-
-
-def _ask_answer(answer: dict, url: str) -> bool:
-    """The boolean of an ASK answer.
-
-    Virtuoso 7.2 answers ASK in JSON as a one-row SELECT of ``?__ASK_RETVAL`` (1 or 0, an
-    ``xsd:integer``) instead of ``{"boolean": ...}``; both are read.
-    """
-    if isinstance(answer.get("boolean"), bool):
-        return answer["boolean"]
-    try:
-        if answer["head"]["vars"] == ["__ASK_RETVAL"]:
-            rows = answer["results"]["bindings"]
-            return bool(rows) and rows[0]["__ASK_RETVAL"]["value"] not in ("0", "false")
-    except (KeyError, TypeError, IndexError):
-        pass
-    raise RemoteError(f"{url} answered an ASK query without a boolean")
-
-
-def _json_term(cell: dict | None):
-    """A term of the W3C SPARQL 1.1 JSON results format as the equal rdflib term.
-
-    ``typed-literal`` is the 2008 spelling Virtuoso still sends; a ``uri`` of the form
-    ``nodeID://…`` is how Virtuoso names blank nodes it skolemised on load.
-    """
-    if cell is None:
-        return None
-    kind, value = cell["type"], cell["value"]
-    if kind == "uri":
-        return BNode(value[len("nodeID://"):]) if value.startswith("nodeID://") else URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if kind in ("literal", "typed-literal"):
-        if cell.get("xml:lang"):
-            return Literal(value, lang=cell["xml:lang"])
-        datatype = cell.get("datatype")
-        if datatype is None or datatype == str(XSD.string):
-            return Literal(value)
-        return plain(Literal(value, datatype=URIRef(datatype)))
-    raise RemoteError(f"unknown term type '{kind}' in SPARQL JSON results")
-
-
-def _parse_graph(response, url: str) -> Graph:
-    media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if media not in GRAPH_PARSERS:
-        raise RemoteError(f"{url} answered a graph query with {media or 'no content type'}, which "
-                          f"kg cannot read (it reads {', '.join(sorted(set(GRAPH_PARSERS)))})")
-    graph = Graph()
-    try:
-        graph.parse(data=response.content, format=GRAPH_PARSERS[media])
-    except Exception as exc:  # rdflib parsers raise many exception types
-        raise RemoteError(f"{url} sent {media} that does not parse: {exc}") from exc
-    answer = Graph()
-    for triple in graph:
-        answer.add(tuple(plain(t) for t in triple))
-    return answer
-
-
 # --- HTTP ----------------------------------------------------------------------------------------
 
 
-def _send(session, method: str, url: str, what: str, *, timeout: float, **kwargs):
-    """One request, with the failures of the network turned into errors a person can act on."""
-    try:
-        return session.request(method, url, timeout=timeout, **kwargs)
-    except requests.exceptions.Timeout:
-        raise RemoteError(f"{url} did not answer {what} within {timeout:g} s "
-                          "(raise --timeout if the store is slow)") from None
-    except requests.exceptions.ConnectionError as exc:
-        detail = str(exc).lower()
-        reason = ("connection refused" if "refused" in detail
-                  else "the host name is not known" if "resolve" in detail or "name or service" in detail
-                  else _short(str(exc)))
-        raise RemoteError(f"cannot connect to {url}: {reason}; is the store running and "
-                          "the URL right?") from None
-    except requests.exceptions.RequestException as exc:
-        raise RemoteError(f"request to {url} failed: {_short(str(exc))}") from None
-
-
-def _raise_for_status(response, url: str, what: str) -> None:
-    if response.status_code < 400:
+def _raise_for_status(answer: Answer, url: str, what: str) -> None:
+    if answer.status < 400:
         return
-    reason = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
-    verb = "refused" if response.status_code < 500 else "failed on"
-    message = _server_message(response)
+    reason = f"HTTP {answer.status} {shown(answer.reason, 100)}".rstrip()
+    verb = "refused" if answer.status < 500 else "failed on"
+    message = answer.message()
     raise RemoteError(f"{url} {verb} {what}: {reason}" + (f": {message}" if message else ""))
-
-
-def _server_message(response) -> str:
-    """The store's explanation, as text: Virtuoso wraps it in an HTML page, Oxigraph does not."""
-    text = response.content.decode("utf-8", errors="replace")
-    if "<" in text and re.search(r"</(html|body|xmp|pre|p)>", text, re.IGNORECASE):
-        inner = re.search(r"<(xmp|pre)>(.*?)</\1>", text, re.IGNORECASE | re.DOTALL)
-        text = inner.group(2) if inner else re.sub(r"<[^>]*>", " ", text)
-        text = html.unescape(text)
-    return _short(text)
-
-
-def _short(text: str, width: int = 500) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _check_url(url: str, what: str) -> None:

@@ -125,7 +125,7 @@ def test_a_store_that_never_answers_times_out_with_a_clear_error():
         silent.bind(("127.0.0.1", 0))
         silent.listen()  # accepts connections into the backlog, never answers
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/sparql"
-        with pytest.raises(RemoteError, match=r"did not answer the query within 0.5 s"):
+        with pytest.raises(RemoteError, match=r"did not finish answering the query within 0.5 s"):
             query_endpoint(url, "ASK {}", {}, timeout=0.5)
 
 
@@ -198,3 +198,43 @@ def test_service_is_refused_before_anything_is_sent():
     with pytest.raises(QueryError, match="SERVICE is refused"):
         query_endpoint("http://127.0.0.1:9/sparql",
                        "SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", {})
+
+
+class DigestStore(BasicAuthStore):
+    """A Graph Store stub that challenges for Digest and takes any Digest answer (a stub cannot
+    check one without re-implementing it): what matters here is how often the data is sent."""
+
+    def _reply(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        auth = self.headers.get("Authorization")
+        self.seen.append((self.command, self.path, auth, body))
+        if not (auth or "").startswith("Digest "):
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Digest realm="store", nonce="n1", qop="auth"')
+        else:
+            self.send_response(201 if self.command == "PUT" else 404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_HEAD = do_PUT = _reply
+
+
+def test_digest_is_answered_once_so_each_graph_is_sent_once(tmp_path):
+    """requests keeps a Digest nonce per thread: every request of a push runs on one thread, so
+    the store challenges once (at the HEAD probe) and no graph is uploaded twice."""
+    handler = type("Handler", (DigestStore,), {"seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    data = tmp_path / "two.trig"
+    data.write_text("<urn:g:1> { <urn:s> <urn:p> 1 . } <urn:g:2> { <urn:s> <urn:p> 2 . }\n", encoding="utf-8")
+    try:
+        report = push_graph(f"http://127.0.0.1:{server.server_address[1]}/store", data=data,
+                            user=ANN[0], password=ANN[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [iri for iri, _ in report.graphs] == ["urn:g:1", "urn:g:2"]
+    puts = [(path, auth) for method, path, auth, _ in handler.seen if method == "PUT"]
+    assert [path for path, _ in puts] == ["/store?graph=urn%3Ag%3A1", "/store?graph=urn%3Ag%3A2"]
+    assert all(auth.startswith(f'Digest username="{ANN[0]}"') for _, auth in puts)
+    assert [method for method, *_ in handler.seen] == ["HEAD", "HEAD", "HEAD", "PUT", "PUT"]
