@@ -619,6 +619,12 @@ class _Server(ThreadingHTTPServer):
         with contextlib.suppress(OSError):
             request.settimeout(1.0)
             request.sendall(head.encode("ascii") + body)
+            # Drop what the client has sent already, without waiting for more (this is the thread
+            # that accepts connections): closing over unread bytes resets the connection, and the
+            # client would see that instead of the 503.
+            for _ in range(16):
+                if not request.recv(65536, socket.MSG_DONTWAIT):
+                    break
         self.shutdown_request(request)
 
 

@@ -4,7 +4,8 @@ Oxigraph evaluates a query in Rust without returning to Python until it has a fi
 pathological query (a cross product, ``?p*`` over everything) cannot be interrupted from a
 thread. Each worker is therefore a separate process holding its own copy of the store; a query
 that outlives its time limit has its worker killed and replaced, and the other workers keep
-serving. The dataset is sent to each worker once, as N-Quads.
+serving. The dataset is sent to each worker once (N-Quads for the endpoint, a graph file as it
+is for ``kg query``) and read there.
 
 Time is not the only thing a query can exhaust: sorting a cross product grows a worker by hundreds
 of megabytes a second. Each worker therefore caps its own address space (``RLIMIT_AS``) once the
@@ -398,8 +399,7 @@ class WorkerPool:
         """The serialized answer to a query, to be read from its worker (then closed).
 
         Raises as :meth:`run` does, and also TooManyRows, AnswerTooLarge and NotAcceptable. The
-        worker stays with the answer until it is closed; one whose answer was not read to the end
-        (the client went away, or was too slow) is replaced.
+        worker stays with the answer until it is closed.
         """
         worker = self._take(wait)
         _, (form, fmt, size) = self._ask(worker, (text, {}, spec.max_rows + 1, spec), timeout)
@@ -432,37 +432,47 @@ class WorkerPool:
 class Answer:
     """An answer a worker is sending: its form, format and size, then its bytes by ``chunks``.
 
-    ``close`` (or leaving a ``with`` block) hands the worker back, or replaces it when the answer
-    was not read to the end.
+    ``close`` (or leaving a ``with`` block) hands the worker back. When the answer was not read to
+    the end (the client went away, or was too slow), the rest is read and dropped first: the
+    worker has it ready, and that costs far less than starting a new worker. A worker that does
+    not deliver it is replaced.
     """
 
     def __init__(self, form: str, fmt: str, size: int, connection, timeout: float,
                  release: Callable[[bool], None]):
         self.form, self.fmt, self.size = form, fmt, size
-        self._finished = size == 0
+        self._left = size
         self._connection = connection
         self._timeout = timeout
         self._release: Callable[[bool], None] | None = release
 
     def chunks(self) -> Iterator[bytes]:
         """The answer's bytes, a chunk at a time, as the worker sends them."""
-        left = self.size
-        while left > 0:
-            try:
-                if not self._connection.poll(self._timeout):
-                    raise QueryTimeout("the query's worker stopped sending its answer")
-                data = self._connection.recv_bytes()
-            except (EOFError, OSError):
-                raise WorkerFailed("the query worker failed while sending its answer",
-                                   "worker gone mid-answer") from None
-            left -= len(data)
+        while self._left > 0:
+            data = self._next()
+            self._left -= len(data)
             yield data
-        self._finished = True
+
+    def _next(self) -> bytes:
+        try:
+            if not self._connection.poll(self._timeout):
+                raise QueryTimeout("the query's worker stopped sending its answer")
+            return self._connection.recv_bytes()
+        except (EOFError, OSError):
+            raise WorkerFailed("the query worker failed while sending its answer",
+                               "worker gone mid-answer") from None
 
     def close(self) -> None:
-        if self._release is not None:
-            release, self._release = self._release, None
-            release(self._finished)
+        if self._release is None:
+            return
+        release, self._release = self._release, None
+        try:
+            while self._left > 0:
+                self._left -= len(self._next())
+        except QueryError:
+            release(False)
+        else:
+            release(True)
 
     def __enter__(self) -> Answer:
         return self

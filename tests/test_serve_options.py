@@ -143,11 +143,15 @@ def test_max_connections(tight):
     idle = [socket.create_connection((tight.host, tight.port), timeout=10) for _ in range(2)]
     try:
         for _ in range(40):  # until the server has taken both idle connections
-            status, body = post(tight, SMALL_QUERY.encode())
-            if status != 200:
+            # The 503 comes at once, before any request: read it without sending one (a request
+            # sent meanwhile may meet the closed connection, a race no server can avoid).
+            with socket.create_connection((tight.host, tight.port), timeout=10) as third:
+                ready, _, _ = select.select([third], [], [], 1.0)
+                answer = third.recv(4096) if ready else b""
+            if answer.startswith(b"HTTP/1.1 503 "):
                 break
             time.sleep(0.05)
-        assert status == 503 and b"too many open connections" in body
+        assert answer.startswith(b"HTTP/1.1 503 ") and b"too many open connections" in answer
     finally:
         for sock in idle:
             sock.close()
@@ -227,7 +231,8 @@ def test_max_answer(answers):
 
 def test_a_client_that_does_not_read_its_answer_is_cut(answers):
     """The answer is streamed from the worker, so a client that stops reading holds the worker: for
-    --client-timeout seconds, then it is cut, the worker replaced, and the next query answered."""
+    --client-timeout seconds, then it is cut, the rest of its answer dropped, and the next query
+    answered by the same worker."""
     assert answered(answers)
     (worker,) = answers.worker_pids()
     with socket.socket() as slow:
@@ -240,5 +245,5 @@ def test_a_client_that_does_not_read_its_answer_is_cut(answers):
         started = time.monotonic()
         assert post(answers, SMALL_QUERY.encode())[0] == 200  # waits for the one worker, not for ever
         assert 1.5 < time.monotonic() - started < 15
-        assert worker not in answers.worker_pids()  # the abandoned answer's worker was replaced
+        assert answers.worker_pids() == [worker]  # the rest was dropped, the worker kept
 
