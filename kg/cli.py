@@ -257,7 +257,8 @@ def table_width(wide: bool) -> int | None:
 @click.option("--max-answer", type=click.IntRange(min=1), metavar="MB",
               help="With --endpoint: the largest answer to read; a larger one is refused [default: 50].")
 @click.option("--allow-service", is_flag=True,
-              help="Allow SERVICE (federated queries, e.g. to Wikidata); refused by default.")
+              help="Allow SERVICE (federated queries, e.g. to Wikidata). Without it the query is "
+              "refused, and runs in a process that cannot reach the network (Linux, seccomp).")
 @click.option("--list", "list_only", is_flag=True, help="List the saved queries and their questions.")
 @click.option("--prefixes", "list_prefixes", is_flag=True,
               help="List the prefixes a query may use without declaring them (ilk:, actor:, rdfs:, ...).")
@@ -357,20 +358,28 @@ def push(endpoint: str, graph_iri: str | None, user: str | None, password: str |
 @click.option("--max-connections", type=click.IntRange(min=1), default=64, show_default=True,
               help="Open connections; more are answered 503 at once.")
 @click.option("--client-timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,
-              metavar="SECONDS", help="How long a connection may stay silent (also while sending a "
-              "body) before it is closed.")
+              metavar="SECONDS", help="Time a client has to send a whole request (line, headers and "
+              "body), and again to read an answer; a slower connection is closed.")
+@click.option("--max-answer", type=click.FloatRange(min=0.001), default=64, show_default=True,
+              metavar="MB", help="Largest answer body; a query whose answer is larger gets 400.")
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests (Access-Control-Allow-Origin: *).")
 @click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="A Host name to answer besides 127.0.0.1 and localhost, e.g. the public name a "
               "reverse proxy forwards (repeatable); other names get 421.")
+@click.option("--no-network-sandbox", "no_sandbox", is_flag=True,
+              help="Start even where the query workers cannot be shut off from the network (no "
+              "seccomp: not Linux, or no libseccomp); only the query check then keeps SERVICE out. "
+              "Not for an endpoint others can reach.")
 @click.option("-v", "--verbose", is_flag=True, help="Log each request to stderr.")
 @reports_errors
 def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: float, max_rows: int,
           workers: int, query_memory: int, max_body: int, max_query: int, max_connections: int,
-          client_timeout: float, cors: bool, allowed_hosts: tuple[str, ...], verbose: bool) -> None:
+          client_timeout: float, max_answer: float, cors: bool, allowed_hosts: tuple[str, ...],
+          no_sandbox: bool, verbose: bool) -> None:
     """Serve a read-only SPARQL endpoint at /sparql and a query editor at /.
 
-    Updates, LOAD, SERVICE and FROM are refused; no request leaves the machine.
+    Updates, LOAD, SERVICE and FROM are refused, and the query workers cannot open network
+    connections at all (Linux, seccomp): no request leaves the machine.
 
     \b
     Examples:
@@ -388,7 +397,8 @@ def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: fl
                             workers=workers, query_memory_mb=query_memory or None,
                             max_body=max_body, max_query=max_query,
                             max_connections=max_connections, client_timeout=client_timeout,
-                            cors=cors, allowed_hosts=allowed_hosts)
+                            max_answer_mb=max_answer, cors=cors, allowed_hosts=allowed_hosts,
+                            sandbox=not no_sandbox)
     log = (lambda line: click.echo(line, err=True)) if verbose else None
     endpoint = open_endpoint(config, corpus_dir=corpus_dir, data=data, log=log)
     click.echo(f"SPARQL endpoint: {endpoint.url}/sparql")

@@ -7,15 +7,22 @@ the saved queries. A GET on ``/sparql`` with no query describes the service (a S
 Description, or for a browser a page on how to use it: :mod:`kg.service_description`), and
 ``/prefixes.json`` lists the prefixes a query may use undeclared (:data:`kg.namespaces.QUERY_PREFIXES`).
 
-Safety. Every query runs in a worker process (:mod:`kg.query_workers`) that first checks it
-(:mod:`kg.query_check`: no updates, ``LOAD``, ``SERVICE`` or ``FROM``) and only then hands it to
-Oxigraph, so no request ever leaves the machine; the worker is killed at the time limit and caps
-its own memory. The HTTP side bounds everything a client controls: the request body
-(``max_body``, 413), the query text (``max_query``, 400), the request line and headers (the
-standard library's 65,536-byte line limit, 414 / 431), the number of open connections
-(``max_connections``, 503) and how long a silent client may hold one (``client_timeout``).
-Updates are also refused by media type (``application/sparql-update``) and by parameter
-(``update=``), before any parsing. CORS headers are sent only with ``cors=True``.
+Safety. Every query runs in a worker process (:mod:`kg.query_workers`) that cannot open a network
+socket (:mod:`kg.sandbox`; the endpoint does not start where that cannot be arranged, unless
+``sandbox=False``), so no request ever leaves the machine whatever a query says. The worker also
+checks the query first (:mod:`kg.query_check`: no updates, ``LOAD``, ``SERVICE`` or ``FROM``) to
+refuse such queries with a message, is killed at the time limit, caps its own memory and makes
+the answer's bytes, which it sends in chunks after checking the row cap (``max_rows``) and the
+answer's size (``max_answer_mb``): the HTTP process holds one chunk per answer, never a whole
+answer. The HTTP side bounds everything a client controls: the request body (``max_body``,
+413), the query text (``max_query``, 400), the request line and headers (the standard library's
+65,536-byte line limit, 414 / 431), the number of open connections (``max_connections``, 503;
+the listen backlog is at least as long, so a burst of connections is queued, not reset) and
+time: a client has ``client_timeout`` seconds to send a whole request (line, headers and body,
+however it trickles them in) and as long again to read an answer, so slow clients cannot hold
+connections for ever. The Host header is parsed strictly (``host[:port]``, an IPv6 address only
+in brackets). Updates are also refused by media type (``application/sparql-update``) and by
+parameter (``update=``), before any parsing. CORS headers are sent only with ``cors=True``.
 
 Errors. There is no standard SPARQL error document: Oxigraph and Fuseki answer ``text/plain``
 with the message, QLever a JSON object whose ``exception`` member holds the message and whose
@@ -35,7 +42,8 @@ A program that wants to branch on errors asks for ``application/json`` first (re
 in the W3C formats: ``application/json`` means SPARQL JSON results, or JSON-LD for a graph).
 
 ``kind`` is a stable code a program can branch on; the HTTP status says the same in broader
-terms: ``bad-request``, ``syntax``, ``query-too-long`` and ``too-many-rows`` (400), ``refused``
+terms: ``bad-request``, ``syntax``, ``query-too-long``, ``too-many-rows`` and
+``answer-too-large`` (400), ``refused``
 (403), ``not-found`` (404), ``method-not-allowed`` (405), ``not-acceptable`` (406),
 ``length-required`` (411), ``too-large`` (413), ``uri-too-long`` (414),
 ``unsupported-media-type`` (415), ``headers-too-large`` (431), ``internal`` (500),
@@ -51,10 +59,13 @@ and the stdlib keeps the dependency list short and auditable.
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import json
+import re
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,9 +75,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from .errors import QueryError, QueryLimitError, QueryRefused
 from .namespaces import QUERY_PREFIXES
-from .query_workers import PoolBusy, QueryMemoryError, QueryTimeout, WorkerFailed
+from .query_workers import (
+    Answer,
+    AnswerSpec,
+    AnswerTooLarge,
+    NotAcceptable,
+    PoolBusy,
+    QueryMemoryError,
+    QueryTimeout,
+    TooManyRows,
+    WorkerFailed,
+)
 from .resources import YASGUI_MISSING
-from .results import GRAPH_FORMATS, SELECT_FORMATS, serialize
+from .results import GRAPH_FORMATS, SELECT_FORMATS
 
 # Media types we answer with, by what clients put in Accept.
 SELECT_BY_MEDIA = {media: name for name, (_, media) in SELECT_FORMATS.items()}
@@ -94,6 +115,12 @@ _PROTOCOL_ERRORS = {
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
+# A Host header (RFC 9110 7.2, RFC 3986 3.2.2): a name or an IPv4 address, or an IPv6 address in
+# brackets, then at most a port. Nothing else: no user info, path, second address or space.
+_HOST = re.compile(r"(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9.-]+))(?::(?P<port>[0-9]{1,5}))?")
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+LINGER_SECONDS = 2.0  # reading what a refused client still sends, so it reads our answer
+
 
 @dataclass(frozen=True)
 class EndpointConfig:
@@ -109,8 +136,14 @@ class EndpointConfig:
     query_memory_mb: int | None = 1024  # memory a worker may add while answering; None: no cap
     queue_wait: float | None = None  # seconds a request may wait for a free worker; None: timeout + 15
     max_connections: int = 64  # open connections; more are answered 503 at once
-    client_timeout: float = 30.0  # seconds a connection may stay silent (also for a slow body)
+    client_timeout: float = 30.0  # seconds to send a whole request, and to read an answer
     allowed_hosts: tuple[str, ...] = ()  # Host names accepted besides 127.0.0.1/localhost (proxy)
+    max_answer_mb: float = 64.0  # size of an answer's body, in MB (2**20 bytes)
+    sandbox: bool = True  # run the query workers where they cannot reach the network
+
+    @property
+    def max_answer(self) -> int:
+        return int(self.max_answer_mb * 2**20)
 
     @property
     def wait(self) -> float:
@@ -200,6 +233,42 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         self.timeout = self.server.config.client_timeout  # read by StreamRequestHandler.setup
         super().setup()
+        # Every read of a request (line, headers, body) stops at one deadline for the whole
+        # request, not a timeout per read: a client trickling a byte a second is cut all the same.
+        self.rfile.close()
+        self.rfile = io.BufferedReader(_DeadlineReader(self))
+        self._deadline = time.monotonic() + self.server.config.client_timeout
+        self._linger = False
+
+    def _arm(self) -> None:
+        """Let the next read or write on the socket take what is left of the deadline, no more."""
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the client took longer than the deadline")
+        self.connection.settimeout(min(left, self.server.config.client_timeout))
+
+    def finish(self) -> None:
+        super().finish()
+        if self._linger:
+            self._drain()
+
+    def _drain(self) -> None:
+        """Read and drop what a refused client still sends (a body we did not read), briefly.
+
+        Closing a socket with unread data makes the kernel reset the connection, and a client
+        still sending its body then sees "connection reset" instead of our answer. So we stop
+        writing and read for a moment (a bounded time and amount) before the socket is closed.
+        """
+        budget = 2 * self.server.config.max_body + 65536
+        until = time.monotonic() + LINGER_SECONDS
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            while budget > 0 and (left := until - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                data = self.connection.recv(65536)
+                if not data:
+                    break
+                budget -= len(data)
 
     def log_message(self, format: str, *args) -> None:
         """Quiet by default: the library never prints; ``kg serve --verbose`` may log."""
@@ -207,9 +276,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.log(f"{self.address_string()} {format % args}")
 
     def _send(self, status: HTTPStatus, body: bytes, media: str, extra: dict | None = None) -> None:
+        self._head(status, media, len(body), extra)
+        self._write(body)
+
+    def _head(self, status: HTTPStatus, media: str, length: int, extra: dict | None = None) -> None:
+        """The status line and headers; the client has ``client_timeout`` seconds to read the answer."""
+        self._deadline = time.monotonic() + self.server.config.client_timeout
         self.send_response(status)
         self.send_header("Content-Type", media)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(length))
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-store")
         if self.server.config.cors:
@@ -218,9 +293,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         if self.close_connection:
             self.send_header("Connection", "close")
+        self._arm()
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+
+    def _write(self, data: bytes) -> None:
+        if self.command != "HEAD" and data:
+            self._arm()
+            self.wfile.write(data)
 
     def _error(self, status: HTTPStatus, kind: str, message: str, extra: dict | None = None) -> None:
         headers = getattr(self, "headers", None)
@@ -247,8 +326,15 @@ class _Handler(BaseHTTPRequestHandler):
         """
         if not super().parse_request():
             return False
-        host = self.headers.get("Host")
-        if host is None or self.server.answers_to(host):
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            self._drop_unread_body()
+            self.close_connection = True
+            self._error(HTTPStatus.BAD_REQUEST, "bad-request", "more than one Host header")
+            return False
+        target = urlsplit(self.path)  # an absolute-form target names the host itself (RFC 9112 3.2.2)
+        names = [target.netloc] if target.scheme and not self.path.startswith("/") else hosts
+        if all(self.server.answers_to(name) for name in names):
             return True
         self._drop_unread_body()
         self.close_connection = True
@@ -259,6 +345,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         """Any unexpected failure is a bare 500: no traceback or internals reach the client."""
+        self._deadline = time.monotonic() + self.server.config.client_timeout  # for the whole request
         try:
             super().handle_one_request()
         except (ConnectionError, TimeoutError):
@@ -281,6 +368,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Content-Length", "0").strip() not in ("", "0") or \
                 self.headers.get("Transfer-Encoding"):
             self.close_connection = True
+            self._linger = True
 
     # -- routes ------------------------------------------------------------------------------
     def do_HEAD(self) -> None:
@@ -373,10 +461,12 @@ class _Handler(BaseHTTPRequestHandler):
             size = -1
         if size < 0:
             self.close_connection = True
+            self._linger = True
             raise HttpError(HTTPStatus.BAD_REQUEST, "bad-request", "bad Content-Length")
         limit = self.server.config.max_body
         if size > limit:
             self.close_connection = True
+            self._linger = True
             raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too-large",
                             f"the request body is {size} bytes, over this server's limit of {limit}")
         return self.rfile.read(size)
@@ -411,19 +501,30 @@ class _Handler(BaseHTTPRequestHandler):
         if explicit is not None and explicit not in FORMAT_NAMES:
             raise HttpError(HTTPStatus.NOT_ACCEPTABLE, "not-acceptable", f"unknown format "
                             f"'{explicit}'; use one of {', '.join(sorted(FORMAT_NAMES))}")
-        result = self._run(text)
-        size = len(result.rows) if result.graph is None else len(result.graph)
-        if size > config.max_rows:
-            what = "rows" if result.graph is None else "triples"
-            raise HttpError(HTTPStatus.BAD_REQUEST, "too-many-rows",
-                            f"the result has more than {config.max_rows} {what}, the server's cap; "
-                            f"add LIMIT {config.max_rows} or narrow the query")
-        fmt = negotiate(self.headers.get("Accept", ""), result.form, explicit)
-        table = SELECT_FORMATS if result.form in ("SELECT", "ASK") else GRAPH_FORMATS
-        media = table[fmt][1]
-        if media.startswith("text/"):
-            media += "; charset=utf-8"
-        self._send(HTTPStatus.OK, serialize(result, fmt), media, {"Vary": "Accept"})
+        accept = self.headers.get("Accept", "")
+        formats = {}
+        for form in FORMS:
+            with contextlib.suppress(HttpError):  # an explicit format that fits only other forms
+                formats[form] = negotiate(accept, form, explicit)
+        spec = AnswerSpec(formats, config.max_rows, config.max_answer)
+        try:
+            answer = self._answer(text, spec)
+        except NotAcceptable as exc:
+            negotiate(accept, exc.form, explicit)  # raises the 406 that says which formats fit
+            raise
+        with answer:
+            table = SELECT_FORMATS if answer.form in ("SELECT", "ASK") else GRAPH_FORMATS
+            media = table[answer.fmt][1]
+            if media.startswith("text/"):
+                media += "; charset=utf-8"
+            self._head(HTTPStatus.OK, media, answer.size, {"Vary": "Accept"})
+            try:
+                for chunk in answer.chunks():
+                    self._write(chunk)
+            except QueryError as exc:  # the status line has gone: all we can do is stop
+                self.close_connection = True
+                if self.server.log is not None:
+                    self.server.log(f"answer cut short: {exc}")
 
     def _describe(self) -> None:
         """GET /sparql with no query: the Service Description, or for a browser how to use it."""
@@ -444,14 +545,19 @@ class _Handler(BaseHTTPRequestHandler):
             media = GRAPH_FORMATS[fmt][1] + ("; charset=utf-8" if fmt == "turtle" else "")
         self._send(HTTPStatus.OK, body, media, extra)
 
-    def _run(self, text: str):
-        """The query's result from a worker; its failures as HTTP errors."""
+    def _answer(self, text: str, spec: AnswerSpec) -> Answer:
+        """The query's answer from a worker; its failures as HTTP errors."""
         config = self.server.config
         try:
-            return self.server.pool.run(text, limit=config.max_rows + 1, timeout=config.timeout,
-                                        wait=config.wait)
+            return self.server.pool.answer(text, spec, timeout=config.timeout, wait=config.wait)
+        except NotAcceptable:
+            raise
         except QueryRefused as exc:
             raise HttpError(HTTPStatus.FORBIDDEN, "refused", str(exc)) from None
+        except TooManyRows as exc:
+            raise HttpError(HTTPStatus.BAD_REQUEST, "too-many-rows", str(exc)) from None
+        except AnswerTooLarge as exc:
+            raise HttpError(HTTPStatus.BAD_REQUEST, "answer-too-large", str(exc)) from None
         except QueryTimeout as exc:
             raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, "timeout", str(exc)) from None
         except QueryMemoryError as exc:
@@ -470,6 +576,20 @@ class _Handler(BaseHTTPRequestHandler):
             raise HttpError(HTTPStatus.BAD_REQUEST, kind, str(exc)) from None
 
 
+class _DeadlineReader(io.RawIOBase):
+    """A connection's bytes, each read bounded by what is left of its handler's deadline."""
+
+    def __init__(self, handler: _Handler):
+        self._handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        self._handler._arm()
+        return self._handler.connection.recv_into(buffer)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -482,14 +602,27 @@ class _Server(ThreadingHTTPServer):
                     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
                     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
         self._slots = threading.BoundedSemaphore(config.max_connections)
+        # The listen backlog: connections the kernel holds until we accept them. The standard
+        # library's 5 made a burst of a few dozen clients see resets well under max_connections.
+        self.request_queue_size = max(128, 2 * config.max_connections)
         super().__init__((config.host, config.port), _Handler)
 
     def answers_to(self, host: str) -> bool:
-        name = host.strip().lower()
-        if name.startswith("["):
-            name = name[1 : name.find("]")] if "]" in name else name
-        elif name.count(":") == 1:
-            name = name.rsplit(":", 1)[0]
+        """Whether a Host header (or an absolute target's authority) names this server.
+
+        Parsed strictly as ``host[:port]`` (see ``_HOST``): ``[::1].evil.example``,
+        ``localhost:80@evil.example`` and the like are no loopback names.
+        """
+        match = _HOST.fullmatch(host.strip(" \t"))
+        if match is None or (match["port"] is not None and int(match["port"]) > 65535):
+            return False
+        if match["ipv6"] is not None:
+            try:
+                name = str(ipaddress.IPv6Address(match["ipv6"]))
+            except ValueError:
+                return False
+        else:
+            name = match["name"].lower()
         if name in LOOPBACK_NAMES or name in {h.lower() for h in self.config.allowed_hosts}:
             return True
         if name == self.config.host.lower():
@@ -525,6 +658,12 @@ class _Server(ThreadingHTTPServer):
         with contextlib.suppress(OSError):
             request.settimeout(1.0)
             request.sendall(head.encode("ascii") + body)
+            # Drop what the client has sent already, without waiting for more (this is the thread
+            # that accepts connections): closing over unread bytes resets the connection, and the
+            # client would see that instead of the 503.
+            for _ in range(16):
+                if not request.recv(65536, socket.MSG_DONTWAIT):
+                    break
         self.shutdown_request(request)
 
 
@@ -541,7 +680,8 @@ class Endpoint:
     def __init__(self, config: EndpointConfig, nquads: bytes, log=None):
         from .query_workers import WorkerPool
 
-        self.pool = WorkerPool(nquads, size=config.workers, memory_mb=config.query_memory_mb)
+        self.pool = WorkerPool(nquads, size=config.workers, memory_mb=config.query_memory_mb,
+                               sandbox=config.sandbox)
         try:
             self.server = _Server(config, self.pool, _queries_json(), log)
         except OSError:

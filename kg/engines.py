@@ -6,6 +6,11 @@ because running every saved query on both and comparing is the best test of eith
 through :class:`Engine`, which checks the query first (see :mod:`kg.query_check`), binds
 parameters as RDF terms (never by pasting text into the query) and returns a
 :class:`~kg.results.QueryResult` of rdflib terms.
+
+Both engines can reach the network (Oxigraph for ``SERVICE``; rdflib for ``SERVICE`` and remote
+JSON-LD contexts). ``open_engine(..., sandboxed=True)`` runs either in a worker process that
+cannot (:class:`kg.query_workers.SandboxedEngine`); an error that comes from that sandbox is
+reported as a refusal (:func:`kg.sandbox.refused_by_sandbox`).
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from typing import ClassVar
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
-from .errors import QueryError, QueryLimitError, SetupError
+from .errors import KgError, QueryError, QueryLimitError, SetupError
 from .query_check import CheckedQuery, check_query
 from .results import QueryResult, plain
+from .sandbox import refused_by_sandbox
 from .saved_queries import internal_query
 
 FILE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld"}
@@ -71,6 +77,15 @@ class Engine:
         """An engine over ``payload``, RDF in rdflib format name ``fmt``."""
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Let go of what the engine holds beyond memory (a worker process); idempotent."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def _run(self, checked: CheckedQuery, bindings, limit, deadline) -> QueryResult:
         raise NotImplementedError
 
@@ -109,12 +124,15 @@ class RdflibEngine(Engine):
         return cls(dataset)
 
     def _run(self, checked, bindings, limit, deadline) -> QueryResult:
-        form = checked.form
         try:
-            answer = self.dataset.query(checked.text,
-                                        initBindings={Variable(k): v for k, v in bindings.items()})
-        except Exception as exc:  # rdflib raises assorted exception types while evaluating
-            raise QueryError(f"the query failed: {exc}") from exc
+            return self._evaluate(checked.text, checked.form, bindings, limit, deadline)
+        except KgError:
+            raise
+        except Exception as exc:  # rdflib raises assorted exception types while evaluating, lazily
+            raise refused_by_sandbox(exc) or QueryError(f"the query failed: {exc}") from exc
+
+    def _evaluate(self, text, form, bindings, limit, deadline) -> QueryResult:
+        answer = self.dataset.query(text, initBindings={Variable(k): v for k, v in bindings.items()})
         if form == "ASK":
             return QueryResult(form, boolean=bool(answer.askAnswer))
         if form == "SELECT":
@@ -170,6 +188,8 @@ class OxigraphEngine(Engine):
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_in_user_text(str(exc), checked.prologue)}") from None
         except OSError as exc:
+            raise refused_by_sandbox(exc) or QueryError(f"the query failed: {exc}") from exc
+        except (RuntimeError, ValueError) as exc:  # evaluation errors ("variable ... is unbound")
             raise QueryError(f"the query failed: {exc}") from exc
 
 
@@ -236,8 +256,12 @@ def nquads_of_file(data: Path | str) -> bytes:
 
 
 def open_engine(name: str = "oxigraph", *, corpus_dir: Path | str = "corpus",
-                data: Path | str | None = None) -> Engine:
-    """An engine over a built graph file (``data``) or, by default, the corpus built in memory."""
+                data: Path | str | None = None, sandboxed: bool = False) -> Engine:
+    """An engine over a built graph file (``data``) or, by default, the corpus built in memory.
+
+    ``sandboxed``: in a worker process that cannot reach the network (close it after use);
+    SandboxUnavailable where no such process can be made.
+    """
     if name not in ENGINES:
         raise SetupError(f"unknown engine '{name}'; known: {', '.join(ENGINES)}")
     if data is not None:
@@ -250,6 +274,10 @@ def open_engine(name: str = "oxigraph", *, corpus_dir: Path | str = "corpus",
         payload, fmt = path.read_bytes(), FILE_FORMATS[path.suffix]
     else:
         payload, fmt = nquads_of_corpus(corpus_dir), "nquads"
+    if sandboxed:
+        from .query_workers import SandboxedEngine
+
+        return SandboxedEngine.start(name, payload, fmt)
     return ENGINES[name].load(payload, fmt)
 
 

@@ -169,12 +169,20 @@ def run_query(query: str | None = None, *, expression: str | None = None, params
             labels = remote.labels() if fmt in ("table", "md") else {}
     else:
         from .engines import open_engine
+        from .sandbox import SandboxUnavailable
 
-        store = open_engine(engine, corpus_dir=corpus_dir, data=data)
-        run = functools.partial(store.query, timeout=timeout)
-        bindings = bind_params(saved, list(params), variables=checked.variables, names=Identifiers(run))
-        result = run(saved.text, bindings, limit=limit, allow_service=allow_service)
-        labels = store.labels() if fmt in ("table", "md") else {}
+        # Without --allow-service the query runs where it cannot reach the network at all.
+        try:
+            store = open_engine(engine, corpus_dir=corpus_dir, data=data, sandboxed=not allow_service)
+        except SandboxUnavailable as exc:
+            raise SandboxUnavailable(f"{exc}; --allow-service runs the query without that guard "
+                                     "(and lets it call other endpoints)") from None
+        with store:
+            run = functools.partial(store.query, timeout=timeout)
+            bindings = bind_params(saved, list(params), variables=checked.variables,
+                                   names=Identifiers(run))
+            result = run(saved.text, bindings, limit=limit, allow_service=allow_service)
+            labels = store.labels() if fmt in ("table", "md") else {}
     return QueryAnswer(result, serialize(result, fmt, labels, width), media_type(result, fmt))
 
 
@@ -193,12 +201,16 @@ def open_endpoint(config, *, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path
     from .endpoint import Endpoint
     from .engines import nquads_of_corpus, nquads_of_file
     from .resources import yasgui_dir
+    from .sandbox import SandboxUnavailable
 
     nquads = nquads_of_file(data) if data is not None else nquads_of_corpus(corpus_dir)
     if config.yasgui_dir is None:
         config = dataclasses.replace(config, yasgui_dir=yasgui_dir())
     try:
         return Endpoint(config, nquads, log)
+    except SandboxUnavailable as exc:
+        raise SandboxUnavailable(f"{exc}; kg serve --no-network-sandbox runs without it, relying on "
+                                 "the query check alone (not for an endpoint others can reach)") from None
     except OSError as exc:
         raise SetupError(f"cannot listen on {config.host}:{config.port}: {exc.strerror}") from exc
 

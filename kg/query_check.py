@@ -1,10 +1,11 @@
 """Read a SPARQL request before any engine runs it.
 
 Oxigraph executes ``SERVICE`` by sending HTTP requests itself, from Rust, where no Python audit
-hook sees them; rdflib dereferences ``FROM`` IRIs. The only dependable way to keep a query from
-reaching out of the machine is to refuse such operations before evaluation. We parse with rdflib's
-SPARQL grammar (the reference parser of the Python stack), which also gives line and column for
-syntax errors and tells queries from updates.
+hook sees them; rdflib dereferences ``FROM`` IRIs when allowed to. Such operations, and updates,
+are refused here before evaluation, with a message that says why. We parse with rdflib's SPARQL
+grammar (the reference parser of the Python stack), which also gives line and column for syntax
+errors and tells queries from updates. This is the second layer: the processes that run queries
+for others cannot reach the network at all (:mod:`kg.sandbox`), whatever a check lets through.
 
 The parser is recursive: a query nested a few hundred levels deep (parentheses, braces, a long
 chain of triple patterns) exhausts Python's recursion limit. Such a query is refused as too deep
@@ -23,10 +24,27 @@ and parses and vets that text, which is the text every engine then runs
 (:attr:`CheckedQuery.text`), so what is checked is exactly what runs. A prefix neither declared
 nor predefined is an error naming it, where rdflib's parser would let it through and Oxigraph's
 would answer with a list of the characters it expected.
+
+The check and the engine must read the same text, or a query can mean one thing to the check and
+another to the engine. Two differences between rdflib's parser and Oxigraph's were such gaps:
+
+* a ``#`` comment ends at a line feed for rdflib but also at a carriage return for Oxigraph (and
+  for SPARQL's grammar: EOL is LF or CR), so ``# x<CR>SERVICE <...>`` hid a SERVICE from the check;
+* rdflib expands ``\\u`` escapes everywhere before parsing (SPARQL 1.1, section 19.2), greedily
+  taking eight hex digits after ``\\u``, while Oxigraph expands them only inside strings and IRIs.
+
+So :func:`normalize` rewrites the text once, and both read the result
+(:attr:`CheckedQuery.text` is what the engine runs): every ``\\uXXXX`` and ``\\UXXXXXXXX``
+escape expanded in one pass as SPARQL 1.1 says (one that is no Unicode character is a syntax
+error), a text in which an escape is left over (``\\u005Cu0041`` spells ``\\u0041``: a second
+reader would expand it again) refused, and CR and CR LF made LF. After that neither reader
+expands anything and both end comments at the same place. A ``\\u0022`` inside a string then
+ends the string, as SPARQL 1.1 says it does; write ``\\"`` instead.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,11 +65,44 @@ TOO_DEEP = ("the query is nested too deeply (or has too many patterns in one gro
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    text: str  # what runs: the query, with the predefined prefixes it uses declared in front
+    text: str  # what runs: the query normalized (see normalize), the predefined prefixes it uses declared
     form: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
     projection: tuple[str, ...] | None = None  # a SELECT's variables in order; None: SELECT * or not a SELECT
     variables: tuple[str, ...] = ()  # every variable of the query, in the order the text first names it
     prologue: int = 0  # characters of declarations put in front of the user's first line
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LEFT_OVER = re.compile(r"\\[uU][0-9A-Fa-f]")  # what rdflib or Oxigraph would still expand
+
+
+def normalize(text: str) -> str:
+    """The query as both the check and the engine read it (see the module docstring).
+
+    Raises QueryError for an escape that is no Unicode character (``\\U00110000``, a lone
+    surrogate ``\\uD800``) or an escape left over after expansion.
+    """
+
+    def expand(match: re.Match) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QueryError(f"SPARQL syntax error at {_where(text, match.start())}: {match.group(0)} is "
+                             "not a Unicode character (\\u takes 4 hex digits, \\U 8, up to "
+                             "\\U0010FFFF, and no surrogates: write \\U0001F600, not \\uD83D\\uDE00)")
+        return chr(code)
+
+    expanded = _ESCAPE.sub(expand, text)
+    left = _LEFT_OVER.search(expanded)
+    if left is not None:
+        raise QueryError(f"SPARQL syntax error: '{expanded[left.start():left.start() + 10]}': an "
+                         "escape must be \\u and 4 hex digits or \\U and 8, and may not spell "
+                         "another escape (\\u005Cu0041); write the character itself")
+    return expanded.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _where(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    return f"line {line}, column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
 
 
 CACHED_LENGTH = 20_000  # characters: longer texts are checked every time, never kept
@@ -72,6 +123,7 @@ def _check_cached(text: str, allow_service: bool) -> CheckedQuery:
 def _check(text: str, allow_service: bool) -> CheckedQuery:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    text = normalize(text)
     final, added = with_predefined_prefixes(text)
     try:
         parsed = parseQuery(final)

@@ -300,10 +300,10 @@ def test_a_construct_over_the_row_cap_is_refused(endpoint):
 
 
 def test_an_internal_failure_leaks_nothing(endpoint, monkeypatch):
-    def broken(result, fmt):
+    def broken(*args, **kwargs):
         raise KeyError("/srv/ilkg/kg/results.py: QueryResult._rows")
 
-    monkeypatch.setattr("kg.endpoint.serialize", broken)
+    monkeypatch.setattr(endpoint.server.pool, "answer", broken)
     for accept in ("application/json", "text/plain"):
         status, _, body = get(endpoint, COUNT_CLAIMS, accept=accept)
         assert status == 500

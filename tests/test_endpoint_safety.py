@@ -1,9 +1,12 @@
 """Endpoint safety, each point its own test, over real HTTP against ``kg serve`` on 127.0.0.1.
 
 The server is the real command in a subprocess (an ephemeral port), as a user would start it.
-A listener socket on 127.0.0.1 stands for the outside world: every refused ``SERVICE``, ``LOAD``
-and ``FROM`` points at it, and it must hear nothing. It is read from its backlog (connections the
-kernel accepted for it), so a connection attempt counts even if nobody got round to accepting it.
+A trap on 127.0.0.1 (``tests/conftest.py``) stands for the outside world: every refused
+``SERVICE``, ``LOAD`` and ``FROM`` points at it, in every disguise SPARQL's grammar allows, and it
+must hear nothing. Here the check refuses them (403 with its message); tests/test_network_sandbox.py
+shows that the workers could not reach the trap even if it did not. Then the HTTP side: the
+answer's size cap and the server's memory, a deadline for a whole request (trickling clients),
+the listen backlog, strict Host parsing, and no input that makes a 500.
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.load_endpoint import ServedEndpoint
 
 from .conftest import CORPUS, REPO
+from .hypothesis_profiles import examples
 
 COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 CORPUS_GRAPH = "https://w3id.org/ilkg/graph/corpus"
@@ -41,34 +47,6 @@ def served():
 def served_cors():
     with ServedEndpoint("--cors", "--workers", "1", corpus=CORPUS) as server:
         yield server
-
-
-class Listener:
-    """A TCP socket on 127.0.0.1 that is never served; ``heard()`` counts connections made to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.setblocking(False)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def heard(self) -> int:
-        count = 0
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except BlockingIOError:
-                return count
-            conn.close()
-            count += 1
-
-
-@pytest.fixture(scope="module")
-def listener():
-    ear = Listener()
-    yield ear
-    ear.sock.close()
 
 
 def exchange(server, method, path, body=None, headers=None):
@@ -131,12 +109,12 @@ def assert_error(status, headers, body, expected_status, kind):
     return error
 
 
-def test_listener_hears_a_connection(listener):
+def test_trap_hears_a_connection(trap):
     """The ear works: without this, 'heard nothing' would prove nothing."""
-    with socket.create_connection(("127.0.0.1", int(listener.url.rsplit(":", 1)[1])), timeout=5):
+    with socket.create_connection(("127.0.0.1", int(trap.url.rsplit(":", 1)[1])), timeout=5):
         time.sleep(0.1)
-    assert listener.heard() == 1
-    assert listener.heard() == 0
+    assert trap.heard() == 1
+    assert trap.heard() == 0
 
 
 # -- updates --------------------------------------------------------------------------------------
@@ -156,8 +134,8 @@ UPDATES = {
     "add": f"ADD <{CORPUS_GRAPH}> TO <urn:x:new>",
     "move": f"MOVE <{CORPUS_GRAPH}> TO DEFAULT",
     "copy": "COPY DEFAULT TO <urn:x:new>",
-    "load": "LOAD <{listener}/data.ttl>",
-    "load-into": "LOAD SILENT <{listener}/data.ttl> INTO GRAPH <urn:x:new>",
+    "load": "LOAD <{trap}/data.ttl>",
+    "load-into": "LOAD SILENT <{trap}/data.ttl> INTO GRAPH <urn:x:new>",
     "sequence": "# looks harmless\nINSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> } ;\nDROP ALL",
 }
 
@@ -184,11 +162,11 @@ def send_update(server, transport: str, text: str):
 @pytest.mark.parametrize("transport", ["get-query", "get-update", "post-form-query", "post-form-update",
                                        "post-query-body", "post-update-body"])
 @pytest.mark.parametrize("name", sorted(UPDATES))
-def test_updates_are_refused(served, listener, baseline, name, transport):
-    status, headers, body = send_update(served, transport, UPDATES[name].replace("{listener}", listener.url))
+def test_updates_are_refused(served, trap, baseline, name, transport):
+    status, headers, body = send_update(served, transport, UPDATES[name].replace("{trap}", trap.url))
     error = assert_error(status, headers, body, 403, "refused")
     assert "read-only" in error["exception"]
-    assert listener.heard() == 0
+    assert trap.heard() == 0
     assert count_triples(served) == baseline
 
 
@@ -216,41 +194,86 @@ SERVICES = {
     "ask": "ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "construct": "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "describe": "DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    # A comment ends at CR as well as LF (SPARQL's EOL); rdflib alone ended it at LF only.
+    "comment-ended-by-cr": "SELECT * WHERE {{ ?s ?p ?o # x\rSERVICE <{url}> {{ ?a ?b ?c }}\n}} LIMIT 1",
+    "comment-ended-by-crlf": "SELECT * WHERE {{ ?s ?p ?o # x\r\nSERVICE <{url}> {{ ?a ?b ?c }} }}",
+    "comment-ended-by-cr-lower-case-silent": "select * where {{ ?s ?p ?o #\rservice silent <{url}> "
+                                             "{{ ?a ?b ?c }} }}",
+    "comments-ended-by-cr-everywhere": "SELECT * #a\rWHERE #b\r{{ #c\rSERVICE #d\r<{url}> #e\r"
+                                       "{{ ?s ?p ?o }} #f\r}}",
+    "cr-comment-in-prologue": "PREFIX x: <urn:x:> # c\rPREFIX out: <{url}#>\nSELECT * WHERE "
+                              "{{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    # Escapes: SPARQL 1.1 expands \u and \U before parsing, anywhere in the text.
+    "escaped-cr-ends-a-comment": "SELECT * WHERE {{ ?s ?p ?o # x\\u000DSERVICE <{url}> {{ ?a ?b ?c }} }}",
+    "escaped-lf-ends-a-comment": "SELECT * WHERE {{ ?s ?p ?o # x\\u000aSERVICE <{url}> {{ ?a ?b ?c }} }}",
+    "long-escape-in-keyword": "SELECT * WHERE {{ \\U00000053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "escapes-in-the-iri": "SELECT * WHERE {{ SERVICE <http\\u003A//127.0.0.1\\u003A{port}/sparql> "
+                          "{{ ?s ?p ?o }} }}",
+    # Structure: groups within groups, data before, strings and IRIs with '#'.
+    "nested-groups": "SELECT * WHERE {{ {{ {{ {{ {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }} }} }}",
+    "values-then-service": "SELECT * WHERE {{ VALUES ?x {{ 1 2 }} SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "bind-then-service-by-variable": "SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
+    "nested-subqueries": "SELECT * WHERE {{ {{ SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE SILENT "
+                         "<{url}> {{ ?s ?p ?o }} }} }} }} }} }}",
+}
+# Valid SPARQL that the check's parser (rdflib) cannot read, so it is refused as a syntax error:
+# never run, whatever it says.
+SERVICES_UNREAD = {
+    "service-in-service": "SELECT * WHERE {{ SERVICE <urn:x:local> {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "hash-in-a-string": "SELECT * WHERE {{ BIND(\"\"\"# not a comment\"\"\" AS ?x) SERVICE <{url}> "
+                        "{{ ?s ?p ?o }} }}",
+    "hash-in-an-iri": "SELECT * WHERE {{ ?s <urn:x#y> ?o SERVICE <{url}> {{ ?a ?b ?c }} }}",
 }
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))
-def test_service_is_refused(served, listener, name):
-    query = SERVICES[name].format(url=f"{listener.url}/sparql")
+def test_service_is_refused(served, trap, name):
+    query = SERVICES[name].format(url=f"{trap.url}/sparql", port=trap.port)
     for status, headers, body in (get_query(served, query),
                                   exchange(served, "POST", "/sparql", query.encode(),
                                            {"Content-Type": "application/sparql-query", "Accept": JSON})):
         error = assert_error(status, headers, body, 403, "refused")
         assert "SERVICE is refused" in error["exception"]
-    assert listener.heard() == 0
+    assert trap.heard() == 0
 
 
-@pytest.mark.parametrize("clause", ["FROM <{url}/data.ttl>", "FROM NAMED <{url}/data.ttl>"])
-def test_from_is_refused_and_dereferences_nothing(served, listener, clause):
-    query = f"SELECT * {clause.format(url=listener.url)} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+@pytest.mark.parametrize("name", sorted(SERVICES_UNREAD))
+def test_service_the_check_cannot_read_is_refused_unrun(served, trap, name):
+    status, _, body = get_query(served, SERVICES_UNREAD[name].format(url=f"{trap.url}/sparql"))
+    assert status == 400 and json.loads(body)["kind"] in ("syntax", "bad-request"), body
+    assert trap.heard() == 0
+
+
+@pytest.mark.parametrize("clause", ["FROM <{url}/data.ttl>", "FROM NAMED <{url}/data.ttl>",
+                                    "# x\rFROM <{url}/data.ttl>\n", "# x\rFROM NAMED <{url}/data.ttl>\n",
+                                    "\\u0046ROM <{url}/data.ttl>", "from named <{url}/data.ttl>"])
+def test_from_is_refused_and_dereferences_nothing(served, trap, clause):
+    query = f"SELECT * {clause.format(url=trap.url)} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
     error = assert_error(*get_query(served, query), 403, "refused")
     assert "FROM" in error["exception"]
-    assert listener.heard() == 0
+    assert trap.heard() == 0
+
+
+def test_service_through_a_redirect_is_refused(served, trap, redirector):
+    error = assert_error(*get_query(served, SERVICES["comment-ended-by-cr"].format(url=redirector.url)),
+                         403, "refused")
+    assert "SERVICE is refused" in error["exception"]
+    assert redirector.heard() == 0 and trap.heard() == 0
 
 
 @pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
-def test_protocol_dataset_parameters_dereference_nothing(served, listener, param):
-    status, headers, body = get_query(served, COUNT_TRIPLES, **{param: f"{listener.url}/data.ttl"})
+def test_protocol_dataset_parameters_dereference_nothing(served, trap, param):
+    status, headers, body = get_query(served, COUNT_TRIPLES, **{param: f"{trap.url}/data.ttl"})
     assert_error(status, headers, body, 400, "bad-request")
-    assert listener.heard() == 0
+    assert trap.heard() == 0
 
 
-def test_describe_of_an_outside_iri_stays_local(served, listener):
-    status, headers, body = get_query(served, f"DESCRIBE <{listener.url}/thing>",
+def test_describe_of_an_outside_iri_stays_local(served, trap):
+    status, headers, body = get_query(served, f"DESCRIBE <{trap.url}/thing>",
                                       accept="application/n-triples")
     assert status == 200 and headers["Content-Type"] == "application/n-triples"
     assert body.strip() == b""  # nothing known about it here, and nothing fetched
-    assert listener.heard() == 0
+    assert trap.heard() == 0
 
 
 # -- caps -----------------------------------------------------------------------------------------
@@ -322,6 +345,7 @@ def test_cors_when_enabled(served_cors):
 
 # -- errors ---------------------------------------------------------------------------------------
 
+SPARQL_QUERY = {"Content-Type": "application/sparql-query"}
 ERRORS = {  # name: (method, path, body, headers, status, kind)
     "malformed-query": ("GET", "/sparql?query=SELECT%20%3Fx%20WHERE%20%7B%20%3Fx", None, {}, 400, "syntax"),
     # (a GET with no query at all describes the service: see test_endpoint.py)
@@ -347,6 +371,14 @@ ERRORS = {  # name: (method, path, body, headers, status, kind)
                          415, "unsupported-media-type"),
     "bad-content-length": ("POST", "/sparql", None, {"Content-Type": "application/sparql-query",
                                                       "Content-Length": "-5"}, 400, "bad-request"),
+    # Escapes that are no Unicode character were a 500.
+    "escape-past-unicode": ("POST", "/sparql", 'SELECT * WHERE { ?s ?p "\\U00110000" }', SPARQL_QUERY,
+                            400, "syntax"),
+    "escape-of-a-surrogate": ("POST", "/sparql", 'SELECT * WHERE { ?s ?p "\\uD83D\\uDE00" }', SPARQL_QUERY,
+                              400, "syntax"),
+    "escape-spelling-an-escape": ("POST", "/sparql", 'SELECT * WHERE { ?s ?p "\\u005Cu0041" }',
+                                  SPARQL_QUERY, 400, "syntax"),
+    "short-escape": ("POST", "/sparql", 'SELECT * WHERE { ?s ?p "\\u12" }', SPARQL_QUERY, 400, "syntax"),
 }
 
 
@@ -363,6 +395,14 @@ def test_errors_have_one_shape_and_no_internals(served, name):
     assert status == expected
     assert answer_headers["Content-Type"] == "text/plain; charset=utf-8"
     assert answer.decode() == error["exception"] + "\n"
+
+
+def test_an_escape_of_a_control_character_is_answered(served):
+    """``\\u00110000`` is U+0011 and "0000" (a ``\\u`` escape takes four digits): a string like any."""
+    status, _, body = get_query(served, 'SELECT * WHERE { ?s ?p "\\u00110000" }')
+    assert status == 200 and json.loads(body)["results"]["bindings"] == []
+    status, _, body = get_query(served, 'SELECT ?x WHERE { BIND("\\u00110000" AS ?x) }')
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["x"]["value"] == "\x110000"
 
 
 def test_a_malformed_request_gets_the_plain_error_not_an_html_page(served):
@@ -407,3 +447,136 @@ def test_an_internal_failure_is_a_clean_500_and_the_server_recovers(served, base
     error = assert_error(status, headers, body, 500, "internal")
     assert "not answered" in error["exception"]
     assert count_triples(served) == baseline  # a new worker took its place
+
+
+# -- Host (DNS rebinding) -------------------------------------------------------------------------
+
+HOSTS = {  # Host header: answered (else 421)
+    "localhost": True, "LocalHost": True, "localhost:8000": True, "127.0.0.1": True,
+    "127.0.0.1:80": True, "[::1]": True, "[::1]:8000": True, "[0:0:0:0:0:0:0:1]": True,
+    "[::1].evil.example": False, "[::1]evil": False, "[::1]:80.evil.example": False,
+    "localhost:80@evil.example": False, "user@localhost": False, "localhost.evil.example": False,
+    "127.0.0.1.evil.example": False, "evil.example": False, "evil.example:8000": False,
+    "localhost:99999": False, "localhost:": False, "localhost:80:80": False, "::1": False,
+    "[::1": False, "[evil.example]": False, "[::ffff:127.0.0.1]": False, "localhost evil": False,
+    "localhost/evil": False, "127.1": False, "0x7f.0.0.1": False, "": False,
+}
+
+
+def status_of(server, head: str) -> int:
+    answer = raw(server, head.encode("latin-1") + b"Connection: close\r\n\r\n")
+    return int(answer.split(b" ", 2)[1])
+
+
+@pytest.mark.parametrize("host", sorted(HOSTS))
+def test_host_is_parsed_strictly(served, host):
+    status = status_of(served, f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n")
+    assert status == (200 if HOSTS[host] else 421)
+
+
+def test_an_absolute_target_names_the_host_itself(served):
+    """RFC 9112: the authority of an absolute-form target is the host; the Host header is ignored."""
+    path = "/sparql?query=ASK%7B%7D"
+    assert status_of(served, f"GET http://evil.example{path} HTTP/1.1\r\nHost: localhost\r\n") == 421
+    assert status_of(served, f"GET http://localhost:{served.port}{path} HTTP/1.1\r\nHost: evil\r\n") == 200
+
+
+def test_two_host_headers_are_refused(served):
+    head = "GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n"
+    assert status_of(served, head) == 400
+
+
+# -- connections ----------------------------------------------------------------------------------
+
+
+def test_a_burst_of_clients_is_queued_not_reset(served):
+    """50 clients connecting at once (under --max-connections 64) all get answers, three times over.
+
+    With the standard library's listen backlog of 5, the kernel dropped or reset the handshakes
+    past the backlog: some clients saw "connection reset" (1-11%), others connected only when
+    their SYN was sent again a second later (the kernel's first retransmission timeout). With a
+    backlog as long as the connection limit, every handshake completes at once.
+    """
+    barrier = threading.Barrier(50)
+    outcomes: list[object] = []
+    waits: list[float] = []
+
+    def client():
+        barrier.wait()
+        started = time.monotonic()
+        try:
+            with socket.create_connection((served.host, served.port), timeout=60) as sock:
+                waits.append(time.monotonic() - started)
+                sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n"
+                             b"Connection: close\r\n\r\n")
+                outcomes.append(sock.makefile("rb").readline().split()[1])
+        except OSError as exc:
+            outcomes.append(repr(exc))
+
+    for _ in range(3):
+        threads = [threading.Thread(target=client) for _ in range(50)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        barrier.reset()
+    assert outcomes == [b"200"] * 150
+    assert max(waits) < 1.0  # no handshake waited for a retransmitted SYN
+
+
+# -- the answer's size ----------------------------------------------------------------------------
+
+
+def doubling(times: int, seed: str = "0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCD") -> str:
+    """A query of under 1 KB whose one value is ``seed`` doubled ``times`` times (50 * 2**times chars)."""
+    binds = [f'BIND("{seed}" AS ?v0)'] + [f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(times)]
+    return f"SELECT ?v{times} WHERE {{ {' '.join(binds)} }}"
+
+
+def peak_rss(pid: int) -> int:
+    """The peak resident memory of a process so far (VmHWM), in bytes."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1)) * 1024
+
+
+def test_a_huge_answer_is_refused_and_the_server_stays_small(served):
+    """A 1 KB query that builds a 100 MB value: refused by the worker (default cap 64 MB) before
+    any of it reaches the HTTP process, whose peak memory does not move (it rose by ~1 GB)."""
+    assert len(doubling(21)) < 1024
+    before = peak_rss(served.pid)
+    for _ in range(2):
+        error = assert_error(*get_query(served, doubling(21)), 400, "answer-too-large")
+        assert "over this server's limit of 64 MB" in error["exception"]
+    assert peak_rss(served.pid) - before < 32 * 2**20
+    assert count_triples(served) > 0  # and it goes on answering
+
+
+# -- no input makes a 500 -------------------------------------------------------------------------
+
+TOKENS = ["SELECT", "*", "WHERE", "{", "}", "?s", "?p", "?o", "(", ")", "FILTER", "BIND", "AS", "?x",
+          '"a"', "'b'", '"""c"""', "<urn:x>", "<>", "1", "1e400", "-", "+", "/", "|", "^", "!", "a", ".",
+          ";", ",", "OPTIONAL", "UNION", "MINUS", "GRAPH", "VALUES", "UNDEF", "LIMIT", "ORDER BY",
+          "GROUP BY", "COUNT", "STR", "REGEX", "REPLACE", "SUBSTR", "CONCAT", "STRDT", "STRLANG", "IRI",
+          "BNODE", "xsd:integer", "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>", "#", "\r", "\n",
+          "\\u0041", "\\U0010FFFF", "\\U00110000", "\\uD800", "\\u0022", "\x00", "\ufeff", "@en",
+          "^^", "_:b", "[]", "<<", ">>", '"2020-13-45"^^xsd:dateTime', "EXISTS", "NOT", "IN", "&&", "=",
+          "DESCRIBE", "CONSTRUCT", "ASK", "GROUP_CONCAT", "SEPARATOR", "COALESCE", "IF", "TZ",
+          "9999999999999999999999", '"NaN"^^xsd:double', "SERVICE", "FROM", "LOAD", "INSERT DATA"]
+FORMAT_NAMES = ["json", "xml", "csv", "tsv", "turtle", "nt", "jsonld"]
+
+
+@settings(max_examples=examples(150))
+@given(words=st.lists(st.sampled_from(TOKENS), max_size=14), fmt=st.sampled_from([None, *FORMAT_NAMES]),
+       method=st.sampled_from(["GET", "POST"]))
+def test_no_query_makes_a_500(served, words, fmt, method):
+    query = " ".join(words)
+    params = {"query": query} | ({"format": fmt} if fmt else {})
+    if method == "GET":
+        status, headers, body = exchange(served, "GET", "/sparql?" + urllib.parse.urlencode(params),
+                                         headers={"Accept": JSON})
+    else:
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Accept": JSON}
+        status, headers, body = exchange(served, "POST", "/sparql", urllib.parse.urlencode(params), form)
+    assert status < 500, body
+    if status != 200:
+        assert_error(status, headers, body, status, json.loads(body)["kind"])
