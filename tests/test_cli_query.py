@@ -200,7 +200,8 @@ def test_a_parameter_the_query_does_not_select_still_binds(corpus, engine):
     (("claims-against-actor", "-p", "actor=actor:VENZ"), "kg: unknown actor 'VENZ' (did you mean 'VEN'?)"),
     (("claims-about-event", "-p", "event=USA"), "kg: unknown event 'USA' ('USA' is an actor)"),
     (("claims-under-instrument", "-p", "instrument=un-charter-art-5"),
-     "kg: unknown norm 'un-charter-art-5' (did you mean 'un-charter-art-51', known as 'UN Charter Art. 51'?)"),
+     "kg: unknown norm 'un-charter-art-5' "
+     "(did you mean 'un-charter-art-51', known as 'UN Charter Art. 51'?)"),
     (("evidence", "-p", "claim=amnesty-no-armed-atack"),
      "kg: unknown claim 'amnesty-no-armed-atack' (did you mean 'amnesty-no-armed-attack'?)"),
     (("-e", "SELECT ?c WHERE { ?c ilk:claimant ?actor }", "-p", "actor=Venezuella"),
