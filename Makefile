@@ -74,7 +74,7 @@ editor: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 
-# The Argdown CLI and Mermaid's parser, which tests/test_exporters.py reads exports with; as pinned.
+# The Argdown CLI and Mermaid's parser, which tests/argument/test_exporters.py reads exports with; as pinned.
 readers: tools/readers/node_modules/.package-lock.json
 tools/readers/node_modules/.package-lock.json: tools/readers/package.json tools/readers/package-lock.json
 	npm ci --prefix tools/readers --ignore-scripts --no-audit --no-fund

@@ -10,7 +10,7 @@ Each time is the median of ``--repeat`` runs in this process, and each is given 
 baseline measured in the same run on the same input:
 
 * a nearest-passage hint (a 4,990-character quote that is not in the record, and one that is
-  there with a few words changed) against ``kg.quotes.normalise`` of the record, the one pass
+  there with a few words changed) against ``kg.corpus.quotes.normalise`` of the record, the one pass
   over the text that loading a document costs anyway; and rapidfuzz's alignment of the whole
   quote, which is what a hint cost before (it grows with the record times the quote: minutes on
   10 MB), measured on the first 100 KB only (not with ``--small``);
@@ -40,8 +40,8 @@ try:  # run as a module (tests: benchmarks.bounds) or as a script (python benchm
 except ImportError:
     from results_file import update_section
 
-from kg.quotes import fold, nearest_passage, normalise
-from kg.semantics import label_map
+from kg.argument.semantics import label_map
+from kg.corpus.quotes import fold, nearest_passage, normalise
 
 HERE = Path(__file__).resolve().parent
 QUOTE_CHARS = 4_990

@@ -7,7 +7,7 @@ limit still leaves everything it finished.
 
 Engines:
 
-* ``oxigraph``: the product's own path, ``kg.engines.open_engine`` and ``Engine.query`` (which
+* ``oxigraph``: the product's own path, ``kg.sparql.engines.open_engine`` and ``Engine.query`` (which
   also checks the query and converts terms, as ``kg query`` does).
 * ``rdflib``: the baseline, plain rdflib with nothing of ours: a ``Dataset`` whose default graph
   is the union of the named graphs, ``Dataset.parse`` and ``Dataset.query`` with ``initBindings``.
@@ -86,14 +86,14 @@ class OxigraphWorker:
 
     def prepare(self) -> None:
         """Import what loading needs, so that the load times measure loading only."""
-        for module in ("kg.engines", "pyoxigraph"):
+        for module in ("kg.sparql.engines", "pyoxigraph"):
             importlib.import_module(module)
 
     def drop(self) -> None:
         self.engine = None
 
     def load(self) -> None:
-        from kg.engines import open_engine
+        from kg.sparql.engines import open_engine
 
         self.engine = open_engine("oxigraph", data=self.data)
 

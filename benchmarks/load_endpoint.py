@@ -12,7 +12,7 @@ It starts ``kg serve`` in a subprocess on 127.0.0.1 (an ephemeral port) over the
 (or ``--corpus DIR`` / ``--data FILE``), asks every regular query once on its own to record the
 reference answer, then lets the clients loose. Each client sends its share of a fixed mix:
 
-* cheap queries: the saved queries of ``kg/queries/`` (what scholars ask every day);
+* cheap queries: the saved queries of ``kg/sparql/queries/`` (what scholars ask every day);
 * expensive queries: whole-graph joins, paths and aggregates that still finish in well under the
   time limit;
 * pathological queries (a cross product of three patterns, ``(p|!p)*`` paths over everything
@@ -188,7 +188,7 @@ def canonical(body: bytes) -> str:
 
 def regular_queries() -> list[Job]:
     """The cheap (saved) and expensive queries, in a fixed order."""
-    from kg.saved_queries import saved_queries
+    from kg.sparql.saved_queries import saved_queries
 
     jobs = [Job(q.name, "cheap", q.text) for q in sorted(saved_queries().values(), key=lambda q: q.name)]
     jobs += [Job(name, "expensive", text) for name, text in EXPENSIVE.items()]
@@ -462,7 +462,7 @@ def run(options: Options) -> Report:
 
 
 def markdown(report: Report) -> str:
-    from kg.endpoint import EndpointConfig
+    from kg.sparql.endpoint import EndpointConfig
 
     o, m, rss = report.options, report.machine, report.rss
     total = len(report.records)

@@ -378,7 +378,7 @@ def summarize_builds(runs: list[dict]) -> dict:
 
 def benchmark_queries(instrument: str) -> list[dict]:
     """The queries both engines run: text, bindings as IRIs, and the label of the table row."""
-    from kg.saved_queries import bind_params, saved_queries
+    from kg.sparql.saved_queries import bind_params, saved_queries
 
     saved = saved_queries()
     under = saved["claims-under-instrument"]
@@ -685,7 +685,7 @@ def write_results(path: Path, data: dict) -> None:
                    + startup_table(data["startup"]))
     update_section(path, "build", "## Build\n\nMedians of wall time; memory is the largest of the runs. "
                    "Each column is one corpus.\n\n" + build_table(data["corpora"]))
-    update_section(path, "queries", "## Load and queries\n\nMedians; Oxigraph through `kg.engines` as "
+    update_section(path, "queries", "## Load and queries\n\nMedians; Oxigraph through `kg.sparql.engines` as "
                    "`kg query` runs it, rdflib as a plain in-memory `Dataset` with the same query text "
                    "and bindings. \"same answer\" compares the sorted rows of both engines.\n\n"
                    + query_table(data["corpora"]))

@@ -21,7 +21,7 @@ import click
 from . import __version__
 from .errors import KgError
 
-FORMAT_NAMES = ("turtle", "nt", "jsonld", "trig", "nquads")  # kept in step with kg.formats.FORMATS
+FORMAT_NAMES = ("turtle", "nt", "jsonld", "trig", "nquads")  # kept in step with kg.graph.formats.FORMATS
 
 
 def corpus_option(function: Callable) -> Callable:
@@ -159,7 +159,7 @@ def build(corpus_dir: Path, output: Path | None, fmt: str, no_cache: bool, jobs:
       kg build
       kg build --corpus my-corpus -o out/graph.trig --format trig
     """
-    from .pipeline import build as run_build
+    from .graph.pipeline import build as run_build
 
     report = run_build(corpus_dir, output, fmt, cache=not no_cache, jobs=jobs or default_jobs(),
                        progress=progress_for(quiet))
@@ -181,7 +181,7 @@ def validate(corpus_dir: Path, jobs: int | None, quiet: bool) -> None:
     Example:
       kg validate --corpus corpus
     """
-    from .pipeline import validate as run_validate
+    from .graph.pipeline import validate as run_validate
 
     report = run_validate(corpus_dir, jobs=jobs or default_jobs(), progress=progress_for(quiet))
     click.echo(f"valid: {report.stats.summary()}; {report.triples} triples; SHACL: conforms")
@@ -197,7 +197,7 @@ def stats(corpus_dir: Path) -> None:
     Example:
       kg stats
     """
-    from .pipeline import stats as run_stats
+    from .graph.pipeline import stats as run_stats
 
     counts = run_stats(corpus_dir)
     rows = [
@@ -281,7 +281,7 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
       kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?c a ilk:Claim }'
       kg query -e 'DESCRIBE actor:VEN'
     """
-    from .pipeline import list_queries, run_query
+    from .sparql.query import list_queries, run_query
 
     if list_only:
         for saved in list_queries():
@@ -290,7 +290,7 @@ def query(query: str | None, expression: str | None, params: tuple[str, ...], fm
                 click.echo(f"    --param {param.name}=...  ({param.kind}) {param.description}")
         return
     if list_prefixes:
-        from .namespaces import QUERY_PREFIXES
+        from .graph.namespaces import QUERY_PREFIXES
 
         for prefix, namespace in QUERY_PREFIXES.items():
             click.echo(f"PREFIX {prefix + ':':<10} <{namespace}>")
@@ -328,7 +328,7 @@ def push(endpoint: str, graph_iri: str | None, user: str | None, password: str |
       kg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba \\
               --graph https://w3id.org/ilkg/graph/all
     """
-    from .remote import push_graph
+    from .sparql.remote import push_graph
 
     report = push_graph(endpoint, corpus_dir=corpus_dir, data=data, graph=graph_iri, user=user,
                         password=password, timeout=timeout)
@@ -389,9 +389,8 @@ def serve(host: str, port: int, corpus_dir: Path, data: Path | None, timeout: fl
 
     The limits and how to run the endpoint in public are in SECURITY.md.
     """
-    from .endpoint import EndpointConfig
-    from .pipeline import open_endpoint
     from .resources import YASGUI_MISSING
+    from .sparql.endpoint import EndpointConfig, open_endpoint
 
     config = EndpointConfig(host=host, port=port, timeout=timeout, max_rows=max_rows,
                             workers=workers, query_memory_mb=query_memory or None,
@@ -424,7 +423,7 @@ def docs(output: Path) -> None:
       kg docs
       kg docs -o build/ontology.html
     """
-    from .ontology_docs import write_ontology_docs
+    from .views.ontology_docs import write_ontology_docs
 
     click.echo(f"wrote {write_ontology_docs(output)}")
 
@@ -442,7 +441,7 @@ def scope_options(function: Callable) -> Callable:
     return function
 
 
-SEMANTICS = ("grounded", "preferred", "stable")  # kept in step with kg.semantics.SEMANTICS (tested)
+SEMANTICS = ("grounded", "preferred", "stable")  # kept in step with kg.argument.semantics.SEMANTICS (tested)
 
 
 def map_options(function: Callable) -> Callable:
@@ -476,9 +475,8 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
     """
     import json
 
-    from .argument import Scope, claim_text
-    from .pipeline import argument_map_of
-    from .semantics import READING
+    from .argument.map import Scope, argument_map_of, claim_text
+    from .argument.semantics import READING
 
     graph = argument_map_of(corpus_dir=corpus_dir, data=data, semantics=semantics,
                             scope=Scope.parse(event, actor, norm, since, until))
@@ -523,8 +521,8 @@ def export(fmt: str, output: Path, corpus_dir: Path, data: Path | None, event: s
       kg export -f aif -o build/map.json
       kg export -f svg -o build/boat-strikes.svg --event us-boat-strikes
     """
-    from .argument import Scope
-    from .pipeline import export_map
+    from .argument.exporters import export_map
+    from .argument.map import Scope
 
     path = export_map(fmt, output, corpus_dir=corpus_dir, data=data, semantics=semantics,
                       scope=Scope.parse(event, actor, norm, since, until))
@@ -555,8 +553,8 @@ def render(output: Path, focus: str | None, corpus_dir: Path, data: Path | None,
       kg render
       kg render -o build/boat-strikes.html --event us-boat-strikes --focus us-art51-boat-strikes
     """
-    from .argument import Scope
-    from .pipeline import render_page
+    from .argument.map import Scope
+    from .views.render import render_page
 
     path = render_page(output, corpus_dir=corpus_dir, data=data, focus=focus,
                        scope=Scope.parse(event, actor, norm, since, until))
@@ -578,8 +576,8 @@ def timeline(output: Path, corpus_dir: Path, data: Path | None, event: str | Non
       kg timeline -o build/timeline.png
       kg timeline -o build/timeline.svg --since 2025-09 --until 2026-02
     """
-    from .argument import Scope
-    from .pipeline import timeline_figure
+    from .argument.map import Scope
+    from .views.timeline import timeline_figure
 
     path = timeline_figure(output, corpus_dir=corpus_dir, data=data,
                            scope=Scope.parse(event, actor, norm, since, until))
@@ -608,7 +606,7 @@ def synth(documents: int, seed: int, output: Path, quiet: bool) -> None:
       kg synth --documents 1000 --seed 7 -o build/synth-1000
       kg validate --corpus build/synth-1000
     """
-    from .synth import generate
+    from .synth.generate import generate
 
     bar = progress_for(quiet)
     bar.start("generating", documents)

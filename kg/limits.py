@@ -112,7 +112,7 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
 # --- bounds on the work a hostile or unlucky input can cause ----------------------------------
 
 # Seconds that the nearest-passage hints of one run may take in all. Each search is itself bounded
-# (kg.quotes.nearest_passage compares a long quote through short probes, so that a search costs
+# (kg.corpus.quotes.nearest_passage compares a long quote through short probes, so that a search costs
 # about as much as one pass over the text rather than minutes: benchmarks/bounds.py); without a total,
 # NEAREST_PASSAGE_SEARCHES of them could still take as long as the rest of a large run. Once the
 # budget is spent the remaining misses are reported without a suggestion, saying so.

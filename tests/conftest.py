@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import http.server
 import json
 import shutil
-import socket
 import textwrap
-import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kg.pipeline import compile_corpus
+from kg.graph.pipeline import compile_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -61,65 +57,15 @@ def browser():
         launched.close()
 
 
-@dataclass
-class Watched:
-    """A page in a fresh browser context, with everything it did that it must not do: requests it
-    was not allowed to make (blocked), console errors and uncaught exceptions, dialogs opened."""
-
-    page: object
-    outside: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def js(self, expression: str, arg=None):
-        return self.page.evaluate(expression, arg)
-
-
-@contextlib.contextmanager
-def watched(browser, seen: Callable[[object], Watched], *, allowed: Callable[[str], bool],
-            init_script: str, timeout_ms: float, forward: Callable[[object], None] | None = None):
-    """A page made by ``seen(page)`` in a new context of ``browser``: requests to URLs ``allowed``
-    refuses are aborted and recorded, the others go on (through ``forward`` if given);
-    ``init_script`` runs before the page's own scripts. The context closes on leaving."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
-    page = context.new_page()
-    watch = seen(page)
-
-    def route(handled):
-        if not allowed(handled.request.url):
-            watch.outside.append(handled.request.url)
-            handled.abort()
-        elif forward is not None:
-            forward(handled)
-        else:
-            handled.continue_()
-
-    def dialog(opened):
-        watch.dialogs.append(f"{opened.type}: {opened.message}")
-        opened.dismiss()
-
-    context.route("**/*", route)
-    context.add_init_script(init_script)
-    page.on("console", lambda message: message.type == "error" and watch.errors.append(message.text))
-    page.on("pageerror", lambda error: watch.errors.append(f"uncaught: {error}"))
-    page.on("dialog", dialog)
-    page.set_default_timeout(timeout_ms)
-    try:
-        yield watch
-    finally:
-        context.close()
-
-
-# Where a vis-network node is drawn, in page coordinates, after centring the view on it, and the
-# node the network finds at that point (for the rendered pages' browser tests).
-CENTRE_ON = """([id, scale]) => {
-  const network = window.ilkg.network;
-  network.moveTo({ position: network.getPosition(id), scale, animation: false });
-  network.redraw();
-  const box = document.querySelector("#network canvas").getBoundingClientRect();
-  const point = network.canvasToDOM(network.getPosition(id));
-  return { x: box.left + point.x, y: box.top + point.y, top: network.getNodeAt(point) };
-}"""
+# Collects the page's CSP violations as "directive blocked URI (file:line)" strings in
+# window.__cspViolations; Playwright runs init scripts whatever the page's CSP says.
+RECORD_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI} (${where})`);
+});
+"""
 
 
 def running(pid: int) -> bool:
@@ -146,90 +92,6 @@ def http_rows(endpoint, query: str) -> list[dict]:
         "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.load(response)["results"]["bindings"]
-
-
-class Trap:
-    """A TCP socket on 127.0.0.1 that is never served: it stands for the outside world.
-
-    ``heard()`` counts the connections made to it since the last call. It reads them from the
-    socket's backlog (connections the kernel completed for it), so an attempt counts even though
-    nobody accepts it in time, and a client that connects waits for an answer that never comes.
-    """
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.setblocking(False)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def heard(self) -> int:
-        count = 0
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except BlockingIOError:
-                return count
-            conn.close()
-            count += 1
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-class Redirector:
-    """An HTTP server on 127.0.0.1 that answers every request with a redirect to ``target``.
-
-    It is a trap too (``heard()`` counts its requests): a client that follows its redirect reaches
-    ``target``, so a redirect cannot carry a request past a check that looked at the first URL.
-    """
-
-    def __init__(self, target: str):
-        requests: list[str] = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _redirect(self):
-                requests.append(self.path)
-                self.send_response(307)
-                self.send_header("Location", target + self.path)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            do_GET = do_POST = do_HEAD = _redirect
-
-            def log_message(self, *args):
-                pass
-
-        self._requests = requests
-        self._seen = 0
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def heard(self) -> int:
-        count, self._seen = len(self._requests) - self._seen, len(self._requests)
-        return count
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture(scope="module")
-def trap():
-    """A :class:`Trap` for a test module: every outbound request a test provokes must miss it."""
-    ear = Trap()
-    yield ear
-    ear.close()
-
-
-@pytest.fixture(scope="module")
-def redirector(trap):
-    """A :class:`Redirector` to ``trap``."""
-    relay = Redirector(trap.url)
-    yield relay
-    relay.close()
 
 
 # A real seed document for small corpora: the wire report of 3 January 2026.
@@ -264,8 +126,7 @@ def corpus_copy(tmp_path: Path) -> Path:
 @contextlib.contextmanager
 def editor_endpoint(corpus_dir: Path, **config) -> Iterator:
     """``kg serve`` of ``corpus_dir`` on an ephemeral port, with the Yasgui page it must have."""
-    from kg.endpoint import EndpointConfig
-    from kg.pipeline import open_endpoint
+    from kg.sparql.endpoint import EndpointConfig, open_endpoint
 
     running = open_endpoint(EndpointConfig(port=0, **config), corpus_dir=corpus_dir).start()
     try:

@@ -1,6 +1,6 @@
 """Hostile variations of the real corpus files, and a sandbox to load them in.
 
-The fuzz tests (tests/test_fuzz_loader.py, tests/test_fuzz_builder.py) start from the bundled
+The fuzz tests (tests/corpus/test_fuzz_loader.py, tests/graph/test_fuzz_builder.py) start from the bundled
 files, because random YAML almost never gets past the first check; a real annotation file with one
 value swapped for a number, a lone surrogate or a path reaches the deep parts of the loader. On
 top of the tree mutations come mutations of the bytes: snippets that attack the YAML parser (alias
@@ -28,11 +28,11 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from kg.corpus import load_corpus
+from kg.corpus.loader import load_corpus
+from kg.corpus.located_yaml import load as load_located
+from kg.corpus.models import ACTOR_TYPES, NORM_TYPES, STANCES
 from kg.errors import CorpusError, Problem
 from kg.limits import MAX_YAML_BYTES
-from kg.located_yaml import load as load_located
-from kg.models import ACTOR_TYPES, NORM_TYPES, STANCES
 
 from .conftest import CORPUS
 

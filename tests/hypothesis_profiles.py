@@ -5,7 +5,7 @@ failure reproduces on any machine; it keeps no example database. ``release`` mul
 test's example count by ``RELEASE_FACTOR``, draws fresh random examples each run and keeps the
 failing ones in ``.hypothesis/`` so that the next run tries them first::
 
-    HYPOTHESIS_PROFILE=release python -m pytest -q tests/test_fuzz_loader.py tests/test_fuzz_builder.py
+    HYPOTHESIS_PROFILE=release python -m pytest -q tests/*/test_fuzz_*.py
 
 Tests ask for their count with :func:`examples`, because a count given in ``@settings`` would
 override the profile's.

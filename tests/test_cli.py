@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.cli import FORMAT_NAMES, cli
-from kg.formats import FORMATS
+from kg.graph.formats import FORMATS
 
 from .conftest import CORPUS, REPO
 
@@ -85,7 +85,7 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner):
 
 
 def test_export_help_names_every_registered_format(runner):
-    from kg.exporters import EXPORTERS
+    from kg.argument.exporters import EXPORTERS
 
     help_text = runner.invoke(cli, ["export", "--help"], catch_exceptions=False).stdout
     for name in EXPORTERS:

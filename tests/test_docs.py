@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from kg import namespaces
-from kg.corpus import load_corpus
+from kg.corpus.loader import load_corpus
 from kg.errors import CorpusError
+from kg.graph import namespaces
 
 from .conftest import REPO
 

@@ -47,8 +47,9 @@ NOT_HERE: dict[tuple[str, ...], tuple[str, bool]] = {
                       "commands that query one", False),
     (".venv/bin/python", "benchmarks/run.py"): ("tens of minutes at 10,000 documents; "
                                                 "tests/test_benchmark_smoke.py runs it with --small", False),
-    (".venv/bin/python", "benchmarks/load_endpoint.py"): ("minutes of load; tests/test_endpoint_load.py "
-                                                          "runs it with --small", False),
+    (".venv/bin/python", "benchmarks/load_endpoint.py"): ("minutes of load; "
+                                                          "tests/sparql/test_endpoint_load.py runs it with "
+                                                          "--small", False),
 }
 README_PORT = "127.0.0.1:8000"  # where the README's requests go: `kg serve`'s default address
 

@@ -9,7 +9,7 @@ import sys
 import time
 
 from benchmarks.load_endpoint import spawned_workers
-from kg.synth import generate
+from kg.synth.generate import generate
 
 from .conftest import outlive
 

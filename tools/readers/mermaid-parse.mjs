@@ -1,6 +1,6 @@
 // Parse Mermaid files with Mermaid's own parser and print what a reader of the drawing gets, as
 // JSON: {"file": {"type", "nodes": [[id, text shown]], "edges": [[from, to, arrow, stroke, label]]}}.
-// Used by tests/test_exporters.py to check `kg export -f mermaid`. Mermaid needs a DOM (it
+// Used by tests/argument/test_exporters.py to check `kg export -f mermaid`. Mermaid needs a DOM (it
 // sanitises labels with DOMPurify), so it runs under jsdom. A file that does not parse makes the
 // script print the parser's error and exit with 1.
 //

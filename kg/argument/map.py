@@ -1,0 +1,160 @@
+"""The argument map: claims as nodes, support and attack as edges, read from the RDF graph.
+
+The map is a :class:`networkx.DiGraph` so that scholars can use the whole networkx toolbox on it
+and so that every exporter works from one structure. Nodes are claims (keyed by their local id)
+with what a reader needs to see — claimant, stance, norms, date, the quote; edges carry
+``relation`` = ``attacks`` or ``supports``. A map can be scoped to an event (and the events
+within it), an actor (as claimant, target or voice), a norm (and its provisions) and a period.
+
+Everything is read with SPARQL through :mod:`kg.sparql.engines`, so a map can be drawn from the corpus,
+from a built file, or from whichever engine is at hand.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+
+from ..corpus.dates import PartialDate, parse_date
+from ..errors import QueryError
+from ..graph.pipeline import DEFAULT_CORPUS
+from ..sparql.engines import Engine, open_engine
+from ..sparql.identifiers import Identifiers
+from ..sparql.saved_queries import internal_query
+from .semantics import label_map
+
+# ilk: property -> (node attribute with labels, node attribute with ids)
+LIST_PROPERTIES = {"against": ("against", "against_ids"), "invokes": ("norms", "norm_ids"),
+                   "concerns": ("events", "event_ids")}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which claims a map shows; every field left None means no restriction."""
+
+    event: str | None = None  # an event id: claims concerning it or an event within it
+    actor: str | None = None  # an actor id: claims it makes, voices, or that are against it
+    norm: str | None = None  # a norm id: claims invoking it or one of its provisions
+    since: PartialDate | None = None  # claims made in a period overlapping [since, until]
+    until: PartialDate | None = None
+
+    @classmethod
+    def parse(cls, event=None, actor=None, norm=None, since=None, until=None) -> Scope:
+        try:
+            return cls(event, actor, norm, parse_date(since) if since else None,
+                       parse_date(until) if until else None)
+        except ValueError as exc:
+            raise QueryError(f"bad date in the map's scope: {exc}") from None
+
+
+def listed(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``: names as a sentence lists them."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def claim_text(data: dict) -> str:
+    """What a reader sees for a claim of the map: its label and, when it names one, the party it is
+    against ("United States of America — justifies — UN Charter Art. 51 — against Venezuela").
+
+    "Who invokes which norm against whom" is the question the graph answers, so every view of the
+    map says whom; ``data`` is a node's attributes (see :func:`argument_map`).
+    """
+    against = data.get("against") or []
+    return data["label"] + (f" — against {listed(against)}" if against else "")
+
+
+def _local(iri) -> str:
+    return str(iri).rsplit("/", 1)[-1]
+
+
+def period(value: PartialDate) -> tuple[date, date]:
+    """The days a partial date covers: a year, a month, or one day."""
+    parts = [int(p) for p in value.text.split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 1, 1), date(parts[0], 12, 31)
+    if len(parts) == 2:
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        return date(parts[0], parts[1], 1), date(parts[0], parts[1], last)
+    day = date(*parts)
+    return day, day
+
+
+def argument_map(engine: Engine, scope: Scope | None = None) -> nx.DiGraph:
+    """The claims in ``scope`` and the support/attack edges between them."""
+    scope = scope or Scope()
+    graph = nx.DiGraph()
+    for row in engine.query(internal_query("argument-claims")).rows:
+        claim, label, claimant, claimant_label, stance, stance_label, when, document, voice, quote = row
+        graph.add_node(
+            _local(claim), iri=str(claim), label=str(label), claimant=_local(claimant),
+            claimant_label=str(claimant_label), stance=_local(stance).split("#")[-1],
+            stance_label=str(stance_label).lower(), date=str(when), document=_local(document),
+            voiced_by=_local(voice) if voice is not None else None, quote=str(quote),
+            against=[], against_ids=[], norms=[], norm_ids=[], events=[], event_ids=[],
+        )
+    edges = []
+    for claim, prop, value, value_label in engine.query(internal_query("argument-links")).rows:
+        name = str(prop).rsplit("#", 1)[-1]
+        node = graph.nodes[_local(claim)]
+        if name in ("attacks", "supports"):
+            edges.append((_local(claim), _local(value), name))
+            continue
+        labels, ids = LIST_PROPERTIES[name]
+        node[ids].append(_local(value))
+        node[labels].append(str(value_label) if value_label is not None else _local(value))
+    for source, target, relation in edges:
+        graph.add_edge(source, target, relation=relation)
+    scope = _resolve_scope(engine, scope)
+    keep = [n for n in graph.nodes if _in_scope(graph.nodes[n], scope, _ancestry(engine, scope))]
+    return graph.subgraph(keep).copy()
+
+
+def _resolve_scope(engine: Engine, scope: Scope) -> Scope:
+    """The scope's ids as the graph knows them: a label or alias stands for the id it names, and
+    an unknown id is a mistake to report (with the nearest ids), not an empty map to draw."""
+    names = Identifiers(engine.query)
+    found = {kind: names.local_id(kind, value) for kind, value in
+             (("event", scope.event), ("actor", scope.actor), ("norm", scope.norm)) if value is not None}
+    return dataclasses.replace(scope, **found)
+
+
+def _ancestry(engine: Engine, scope: Scope) -> nx.DiGraph | None:
+    if scope.event is None and scope.norm is None:
+        return None
+    hierarchy = nx.DiGraph()
+    for child, parent in engine.query(internal_query("argument-hierarchy")).rows:
+        hierarchy.add_edge(_local(child), _local(parent))
+    return hierarchy
+
+
+def _within(item: str, ancestor: str, hierarchy: nx.DiGraph | None) -> bool:
+    if item == ancestor:
+        return True
+    return hierarchy is not None and item in hierarchy and ancestor in nx.descendants(hierarchy, item)
+
+
+def _in_scope(node: dict, scope: Scope, hierarchy: nx.DiGraph | None) -> bool:
+    if scope.event and not any(_within(e, scope.event, hierarchy) for e in node["event_ids"]):
+        return False
+    if scope.norm and not any(_within(n, scope.norm, hierarchy) for n in node["norm_ids"]):
+        return False
+    if scope.actor and scope.actor not in (node["claimant"], node["voiced_by"], *node["against_ids"]):
+        return False
+    start, end = period(PartialDate(node["date"]))
+    if scope.since and end < period(scope.since)[0]:
+        return False
+    return not (scope.until and start > period(scope.until)[1])
+
+
+def argument_map_of(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | None = None,
+                    scope=None, semantics: str | None = None):
+    """The argument map of the corpus (or a built file), scoped, labelled under ``semantics``."""
+    graph = argument_map(open_engine("oxigraph", corpus_dir=corpus_dir, data=data), scope)
+    if semantics is not None:
+        label_map(graph, semantics)
+    return graph

@@ -1,0 +1,332 @@
+"""SHACL validation of a built graph against ``ontology/shapes.ttl`` (with pySHACL).
+
+The corpus loader already refuses what it can see in one file; the shapes are the contract of the
+graph as a whole (exactly one claimant, evidence with both selectors, norms typed correctly, ...)
+and keep holding when someone builds the graph by other means. Violations are turned into
+:class:`~kg.errors.Problem` records that name the claim or entity and, where the shape says it,
+what to fix.
+
+pySHACL checks a few thousand triples a second, so a corpus of ten thousand documents would take
+many minutes as one graph. No shape of ours looks across documents except through the type of what
+a claim points to, so the build is checked in units: one for the ontology, catalogues and build
+record, and one per document (its claims, evidence and provenance as focus nodes, plus the
+subclass axioms and the ``rdf:type`` of every actor, norm, event or claim it points to as context).
+Each unit's verdict is cached under a hash of exactly what was validated (the unit's triples, the
+shapes and the pySHACL version), so a rebuild checks only the documents that changed, and units
+that miss the cache are checked in parallel worker processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SH
+
+from ..errors import Problem, SetupError, ShapeError
+from ..progress import SILENT, Progress
+from ..resources import ontology_dir
+from ..workers import worker_pool
+from .builder import BuiltGraph, DocumentUnit, term
+from .namespaces import ILK, OA
+from .output import write_atomic
+
+CACHE_NAME = ".kg-cache"
+PARALLEL_FROM = 16  # fewer units than this are checked in-process (a worker costs ~0.5 s to start)
+# Units checked together in one pySHACL run: each run has a fixed cost (the shapes graph is read
+# and compiled again), which dozens of documents share.
+BATCH_SERIAL = 64
+BATCH_PARALLEL = 16
+
+
+def load_shapes() -> Graph:
+    try:
+        return Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+    except Exception as exc:  # rdflib raises many parser exception types
+        raise SetupError(f"ontology/shapes.ttl does not parse: {exc}") from exc
+
+
+def validate_graph(graph: Graph, focus: set[URIRef] | None = None) -> None:
+    """Raise ShapeError listing every violation of ``graph`` (or of its ``focus`` nodes)."""
+    problems, text = _violations(graph, focus)
+    if problems:
+        raise ShapeError(problems, text)
+
+
+def _violations(graph: Graph, focus: set[URIRef] | None, shapes: Graph | None = None
+                ) -> tuple[list[Problem], str]:
+    """Validate all of ``graph``; keep the results about ``focus`` nodes (all when None).
+
+    The whole graph is validated and the report filtered, rather than passing pySHACL's
+    ``focus_nodes``: with that option, pySHACL 0.40 fails qualified value shapes on literals
+    (every norm "lacks" its English label). Context nodes of a unit break the shapes, being
+    only typed; their results are dropped here and they are checked in their own unit.
+    """
+    from pyshacl import validate  # imported here: pySHACL is slow to import and only used here
+
+    conforms, report, text = validate(
+        graph, shacl_graph=shapes if shapes is not None else _shapes(), inference="none",
+        advanced=True, allow_warnings=True,
+    )
+    if conforms:
+        return [], text
+    problems = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        node = report.value(result, SH.focusNode)
+        if report.value(result, SH.resultSeverity) != SH.Violation:
+            continue
+        if focus is not None and node not in focus:
+            continue
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        where = graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else str(node)
+        prop = f" {graph.namespace_manager.normalizeUri(path)}" if isinstance(path, URIRef) else ""
+        problems.append(Problem("SHACL", None, f"{where}{prop}: {message}"))
+    return sorted(problems), text
+
+
+_SHAPES: Graph | None = None
+
+# The classes of the nodes a document unit owns (its focus nodes): its shapes target only these.
+DOCUMENT_CLASSES = frozenset(URIRef(iri) for iri in (
+    ILK.Claim, ILK.Document, ILK.DocumentPiece, OA.SpecificResource, OA.TextQuoteSelector,
+    OA.TextPositionSelector, PROV.Entity))
+
+
+def _shapes() -> Graph:
+    global _SHAPES  # one parse per process: workers validate many units
+    if _SHAPES is None:
+        _SHAPES = load_shapes()
+    return _SHAPES
+
+
+def _targeting(graph: Graph, focus: set[URIRef], shared: bool) -> Graph:
+    """The shapes, with the class targets of document shapes turned into the focus nodes by name.
+
+    A document unit's context is typed (an actor, a norm, a claim of another document) so that
+    ``sh:class`` holds; targeted by class, each would be checked again and fail for want of its
+    other triples. So each class target of a document shape becomes ``sh:targetNode`` for the
+    focus nodes that are SHACL instances of that class, and, unless the ``shared`` unit (which
+    holds the catalogues in full) is being checked too, the shapes of other classes lose their
+    targets. pySHACL's ``focus_nodes`` and ``use_shapes`` options would do this, but in 0.40 the
+    first skips nested shapes on literals (a bad date would pass) and the second validates
+    nothing when property shapes are IRIs.
+    """
+    shapes = Graph()
+    for triple in _shapes():
+        shapes.add(triple)
+    for shape, target in list(shapes.subject_objects(SH.targetClass)):
+        if target not in DOCUMENT_CLASSES:
+            if not shared:
+                shapes.remove((shape, SH.targetClass, target))
+            continue
+        shapes.remove((shape, SH.targetClass, target))
+        for kind in set(graph.transitive_subjects(RDFS.subClassOf, target)):
+            for node in graph.subjects(RDF.type, kind):
+                if node in focus:
+                    shapes.add((shape, SH.targetNode, node))
+    return shapes
+
+
+# --- units ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What the shapes see of one part of the build: N-Triples data, and its focus nodes.
+
+    Only focus nodes are validated; the other nodes of ``data`` are context (their type).
+    Units can be checked together: the union of their data with the union of their focus.
+    """
+
+    name: str
+    data: bytes
+    focus: tuple[str, ...]
+    scope: str = "document"  # "all": the shared unit, whose class targets are kept (see _targeting)
+
+    @property
+    def key(self) -> str:
+        digest = hashlib.sha256(_engine_stamp().encode())
+        digest.update(self.scope.encode() + b"\n")
+        digest.update(self.data)
+        digest.update("\n".join(self.focus).encode())
+        return digest.hexdigest()
+
+
+# The build's IRI is a hash of every input, so it changes whenever any file changes; in a unit it
+# is replaced by this stand-in (no shape constrains its value), or no verdict could be reused.
+STABLE_BUILD = "https://w3id.org/ilkg/build/validated"
+
+
+def shared_unit(built: BuiltGraph) -> Unit:
+    """Ontology, catalogues and the build record: every subject of them is a focus node."""
+    triples = [*built.ontology, *built.catalogues, *built.build_provenance]
+    focus = dict.fromkeys(t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode))
+    return _unit(built, "ontology and catalogues", triples, focus, "all")
+
+
+def document_unit(built: BuiltGraph, unit: DocumentUnit) -> Unit:
+    """A document's triples as focus, with what sh:class needs to know of the rest as context."""
+    own = [*unit.corpus, *unit.provenance]
+    focus = dict.fromkeys(t.subject.value for t in own)
+    return _unit(built, f"document {unit.id}", [*own, *unit.context, *_subclass_axioms(built)], focus)
+
+
+def _unit(built: BuiltGraph, name: str, triples: list[ox.Triple], focus: dict[str, None],
+          scope: str = "document") -> Unit:
+    build, stable = str(built.build_iri), STABLE_BUILD
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).replace(build.encode(), stable.encode())
+    return Unit(name, data, tuple(node.replace(build, stable) for node in focus), scope)
+
+
+def _subclass_axioms(built: BuiltGraph) -> list[ox.Triple]:
+    sub = term(RDFS.subClassOf)
+    return [t for t in built.ontology if t.predicate == sub]
+
+
+def check_units(units: list[Unit]) -> list[Problem]:
+    """Validate units together in one pySHACL run (in whichever process runs this)."""
+    from .builder import bind_prefixes, to_rdflib
+
+    graph = Graph()
+    bind_prefixes(graph)
+    for unit in units:  # pyoxigraph parses N-Triples several times faster than rdflib
+        for triple in ox.parse(unit.data, ox.RdfFormat.N_TRIPLES):
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    focus = {URIRef(node) for unit in units for node in unit.focus}
+    shared = any(unit.scope == "all" for unit in units)
+    return _violations(graph, focus, _targeting(graph, focus, shared))[0]
+
+
+def _engine_stamp() -> str:
+    from importlib.metadata import version
+
+    global _STAMP
+    if _STAMP is None:
+        shapes = (ontology_dir() / "shapes.ttl").read_bytes()
+        _STAMP = f"pyshacl {version('pyshacl')}\n{hashlib.sha256(shapes).hexdigest()}\n"
+    return _STAMP
+
+
+_STAMP: str | None = None
+
+
+# --- the cache and the checker -------------------------------------------------------------------
+
+
+class VerdictCache:
+    """Keys of units that conformed, kept in ``<folder>/.kg-cache/shacl.json``.
+
+    Only conforming verdicts are kept (a failing unit is checked again, so its report is always
+    fresh), and a save keeps only the keys of the last build, so the file does not grow.
+    """
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / CACHE_NAME / "shacl.json" if folder is not None else None
+        self.known: set[str] = set()
+        self.used: set[str] = set()
+        if self.path is not None and self.path.is_file():
+            try:
+                self.known = set(json.loads(self.path.read_text("utf-8"))["conforming"])
+            except (ValueError, KeyError, TypeError, OSError):
+                self.known = set()  # a damaged cache is only a slower build
+
+    def hit(self, key: str) -> bool:
+        return key in self.known
+
+    def conformed(self, key: str) -> None:
+        self.used.add(key)
+
+    def save(self) -> None:
+        if self.path is not None:
+            write_atomic(self.path, json.dumps({"conforming": sorted(self.used)}).encode())
+
+
+class Checker:
+    """Takes units as the build makes them; checks those not in the cache, in parallel if many.
+
+    A batch that conforms puts all its units in the cache; one that does not reports its
+    violations and caches nothing, so the next build checks those units again.
+    """
+
+    def __init__(self, cache: VerdictCache, jobs: int = 1, progress: Progress = SILENT,
+                 expected: int = 0):
+        self.cache = cache
+        self.jobs = jobs
+        self.progress = progress
+        self.parallel = self.jobs > 1 and expected >= PARALLEL_FROM
+        self.size = BATCH_PARALLEL if self.parallel else BATCH_SERIAL
+        self.pool: ProcessPoolExecutor | None = None
+        self.batch: list[tuple[str, Unit]] = []
+        self.pending: list[tuple[Future, list[str]]] = []
+        self.problems: list[Problem] = []
+        self.checked = self.cached = 0
+
+    def submit(self, unit: Unit) -> None:
+        key = unit.key
+        if self.cache.hit(key):
+            self.cache.conformed(key)
+            self.cached += 1
+            self.progress.advance(1)
+            return
+        self.checked += 1
+        if unit.scope != "document" and self.parallel:  # first, alone, while workers start
+            self._record([key], check_units([unit]))
+            return
+        self.batch.append((key, unit))
+        if len(self.batch) >= self.size:
+            self._send()
+
+    def _send(self) -> None:
+        keys, units = [key for key, _ in self.batch], [unit for _, unit in self.batch]
+        self.batch = []
+        if not self.parallel:
+            self._record(keys, check_units(units))
+            return
+        if self.pool is None:
+            self.pool = worker_pool(self.jobs)
+        self.pending.append((self.pool.submit(check_units, units), keys))
+        while len(self.pending) > 2 * self.jobs:  # back-pressure: hold few units in memory
+            self._collect_oldest()
+
+    def _collect_oldest(self) -> None:
+        future, keys = self.pending.pop(0)
+        self._record(keys, future.result())
+
+    def _record(self, keys: list[str], problems: list[Problem]) -> None:
+        if problems:
+            self.problems.extend(problems)
+        else:
+            for key in keys:
+                self.cache.conformed(key)
+        self.progress.advance(len(keys))
+
+    def finish(self) -> None:
+        """Wait for every unit; raise ShapeError with all violations, or save the cache."""
+        try:
+            if self.batch:
+                self._send()
+            while self.pending:
+                self._collect_oldest()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+        if self.problems:
+            raise ShapeError(sorted(set(self.problems)), "")
+        self.cache.save()
+
+
+def validate_built(built: BuiltGraph, cache_folder: Path | None = None, jobs: int = 1,
+                   progress: Progress = SILENT) -> Checker:
+    """Check every unit of ``built`` (for ``kg validate`` and the library); return the checker."""
+    checker = Checker(VerdictCache(cache_folder), jobs, progress, len(built.corpus.documents) + 1)
+    checker.submit(shared_unit(built))
+    for unit in built.units():
+        checker.submit(document_unit(built, unit))
+    checker.finish()
+    return checker

@@ -1,0 +1,139 @@
+"""SHACL validation by units (one per document) finds what whole-graph validation finds, and its
+cache checks again exactly the documents that changed."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+from rdflib.namespace import DCTERMS, RDF
+
+from kg.corpus.loader import load_corpus
+from kg.errors import ShapeError
+from kg.graph import builder, validation
+from kg.graph.namespaces import ACTOR, CLAIM, DOC, ILK, NORM, OA
+from kg.graph.pipeline import build
+from kg.graph.validation import validate_built, validate_graph
+
+from ..conftest import CORPUS
+
+CLAIM_ID = "amnesty-no-armed-attack"
+EVIDENCE = f"{CLAIM[CLAIM_ID]}/evidence/1"
+
+
+def _node(iri) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def _drop(predicate):
+    return lambda t: None if t.predicate == _node(predicate) else t
+
+
+def _replace(predicate, value):
+    return lambda t: ox.Triple(t.subject, t.predicate, value) if t.predicate == _node(predicate) else t
+
+
+# Each mutation rewrites the triples of one claim as the builder makes them: the shapes must catch
+# it in the claim's own unit, with context from other units (types of actors, norms, documents).
+MUTATIONS = {
+    "no stance": (CLAIM[CLAIM_ID], _drop(ILK.stance)),
+    "claimant is a norm": (CLAIM[CLAIM_ID], _replace(ILK.claimant, _node(NORM["un-charter-art-51"]))),
+    "date is not a date": (CLAIM[CLAIM_ID], _replace(DCTERMS.date, ox.Literal("early 2026"))),
+    "against is a document": (CLAIM[CLAIM_ID], _replace(ILK.against, _node(DOC["sg-alarmed-2026-01-03"]))),
+    "negative offset": (f"{EVIDENCE}/position", _replace(OA.start, ox.Literal("-4", datatype=_node(
+        "http://www.w3.org/2001/XMLSchema#integer")))),
+    "evidence from another document": (EVIDENCE, _replace(OA.hasSource, _node(DOC["sg-alarmed-2026-01-03"]))),
+    "quote selector untyped": (f"{EVIDENCE}/quote", lambda t: None if t.predicate == _node(RDF.type) else t),
+    "attacks an actor": (CLAIM[CLAIM_ID], lambda t: ox.Triple(t.subject, _node(ILK.attacks), _node(ACTOR.USA))
+                         if t.predicate == _node(ILK.claimant) else t),
+}
+
+
+@pytest.fixture
+def mutate(monkeypatch):
+    """Make the builder apply one mutation to the triples of the claim it concerns."""
+
+    def apply(name: str) -> None:
+        subject, change = MUTATIONS[name]
+        original = builder._add_claim
+
+        def mutated(out, claim, corpus, labels):
+            made: list = []
+            original(made, claim, corpus, labels)
+            for triple in made:
+                kept = change(triple) if triple.subject.value == str(subject) else triple
+                if kept is not None:
+                    out.append(kept)
+
+        monkeypatch.setattr(builder, "_add_claim", mutated)
+
+    return apply
+
+
+def _messages(error: ShapeError) -> set[str]:
+    return {problem.message for problem in error.problems}
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_units_report_what_the_whole_graph_reports(mutate, name):
+    mutate(name)
+    built = builder.build_graph(load_corpus(CORPUS))
+    with pytest.raises(ShapeError) as whole:
+        validate_graph(built.union())
+    with pytest.raises(ShapeError) as units:
+        validate_built(built)
+    assert _messages(units.value) == _messages(whole.value)
+    assert any(CLAIM_ID in message for message in _messages(units.value))
+
+
+def test_a_violation_found_in_a_worker_process_is_reported(mutate, monkeypatch):
+    mutate("no stance")
+    monkeypatch.setattr(validation, "PARALLEL_FROM", 1)
+    built = builder.build_graph(load_corpus(CORPUS))
+    with pytest.raises(ShapeError) as caught:
+        validate_built(built, jobs=2)
+    assert any(f"claim:{CLAIM_ID} ilk:stance" in m for m in _messages(caught.value))
+
+
+def test_the_cache_checks_again_only_what_changed(corpus_copy, tmp_path):
+    target = tmp_path / "out" / "graph.nt"
+    first = build(corpus_copy, target, "nt")
+    units = len(load_corpus(corpus_copy).documents) + 1
+    assert (first.checked, first.cached) == (units, 0)
+
+    again = build(corpus_copy, target, "nt")
+    assert (again.checked, again.cached) == (0, units)
+    assert again.triples == first.triples
+
+    annotation = corpus_copy / "annotations" / "amnesty-2026-02-03.yaml"
+    text = annotation.read_text(encoding="utf-8")
+    annotation.write_text(text.replace("note: ", "note: (edited) ", 1), encoding="utf-8")
+    edited = build(corpus_copy, target, "nt")
+    assert (edited.checked, edited.cached) == (1, units - 1)
+    assert b"(edited)" in target.read_bytes()
+
+    fresh = build(corpus_copy, target, "nt", cache=False)
+    assert (fresh.checked, fresh.cached) == (units, 0)
+
+
+def test_a_failing_document_is_not_cached(mutate, corpus_copy, tmp_path):
+    target = tmp_path / "graph.ttl"
+    build(corpus_copy, target)
+    good = target.read_bytes()
+    mutate("no stance")
+    for _ in range(2):  # the second build checks the broken document again
+        with pytest.raises(ShapeError):
+            build(corpus_copy, target)
+    assert target.read_bytes() == good
+
+
+def test_a_damaged_cache_only_costs_time(corpus_copy, tmp_path):
+    target = tmp_path / "graph.ttl"
+    build(corpus_copy, target)
+    cache = tmp_path / validation.CACHE_NAME / "shacl.json"
+    assert json.loads(cache.read_text())["conforming"]
+    cache.write_text("{not json")
+    report = build(corpus_copy, target)
+    assert report.cached == 0 and report.checked > 0
+    assert json.loads(cache.read_text())["conforming"]

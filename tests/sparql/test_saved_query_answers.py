@@ -1,0 +1,116 @@
+"""Each saved query's answer on the bundled corpus, checked against what the sources say."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.sparql.engines import open_engine
+from kg.sparql.saved_queries import bind_params, saved_queries
+
+from ..conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def run():
+    engine = open_engine("oxigraph", corpus_dir=CORPUS)
+    queries = saved_queries()
+
+    def answer(name: str, **params: str) -> list[dict[str, str]]:
+        saved = queries[name]
+        result = engine.query(saved.text, bind_params(saved, [f"{k}={v}" for k, v in params.items()]))
+        return [{v: (None if t is None else str(t).rsplit("/", 1)[-1])
+                 for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
+
+    return answer
+
+
+def test_who_invokes_article_2_4_against_the_us(run):
+    rows = run("who-invokes-what-against-whom", norm="un-charter-art-2-4", against="USA")
+    assert {(r["claimant"], r["claim"]) for r in rows} == {
+        ("VEN", "ven-moncada-art-2-4"),  # Moncada's letter quoting the Charter
+        ("blitz", "blitz-kidnapping-violates-charter"),
+        ("amnesty-international", "amnesty-unlawful-use-of-force"),
+        ("amnesty-international", "amnesty-us-cease-force-venezuela"),
+    }
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+
+
+def test_claims_by_the_non_aligned_movement(run):
+    rows = run("claims-by-actor", actor="non-aligned-movement")
+    assert {r["claim"] for r in rows} == {"nam-stop-boat-strikes", "nam-no-armed-attack-venezuela"}
+    assert {r["stance"] for r in rows} == {"ontology#DemandsCompliance"}  # calls to stop, to refrain
+
+
+def test_claims_against_venezuela_include_the_icc_prosecutor(run):
+    rows = run("claims-against-actor", actor="VEN")
+    claimants = {r["claimant"] for r in rows}
+    assert {"amnesty-international", "icc-office-of-the-prosecutor", "international-criminal-court",
+            "USA"} <= claimants
+    assert ("icc-otp-2020-reasonable-basis", "2020") in {(r["claim"], r["date"]) for r in rows}
+
+
+def test_claims_under_the_definition_of_aggression(run):
+    rows = run("claims-under-instrument", instrument="unga-res-3314")
+    assert {r["claim"] for r in rows} == {"amnesty-act-of-aggression"}
+    assert {r["norm"] for r in rows} == {"unga-res-3314", "unga-res-3314-art-2", "unga-res-3314-art-3-a",
+                                         "unga-res-3314-art-3-b", "unga-res-3314-art-3-d"}
+
+
+def test_claims_about_the_boat_strikes_in_order(run):
+    rows = run("claims-about-event", event="us-boat-strikes")
+    claims = [r["claim"] for r in rows]
+    assert {"us-art51-boat-strikes", "us-loac-boat-strikes", "ohchr-boat-strikes-extrajudicial",
+            "amnesty-boat-strikes-extrajudicial", "nam-stop-boat-strikes"} <= set(claims)
+    assert claims.index("us-art51-boat-strikes") < claims.index("ohchr-boat-strikes-extrajudicial")
+
+
+def test_norms_ranked(run, corpus):
+    rows = run("norms-ranked")
+    top = rows[0]
+    assert top["norm"] == "un-charter-art-2-4"
+    assert int(top["claims"]) == sum("un-charter-art-2-4" in c.invokes for c in corpus.claims.values())
+    by_claimant = {r["claimant"]: int(r["by_claimant"]) for r in rows if r["norm"] == "un-charter-art-2-4"}
+    assert {"VEN", "blitz", "amnesty-international"} == set(by_claimant)
+    assert sum(by_claimant.values()) >= int(top["claims"])
+
+
+def test_article_51_is_contested(run):
+    rows = run("contested-norms")
+    found = [(r["norm"], r["justifier"], r["justification"], r["opponent"], r["opposition"]) for r in rows]
+    assert found == [("un-charter-art-51", "USA", "us-art51-boat-strikes",
+                      "amnesty-international", "amnesty-no-armed-attack")]
+
+
+def test_argument_around_the_article_51_justification(run):
+    rows = run("argument-around-claim", claim="us-art51-boat-strikes")
+    assert [(r["direction"], r["relation"].split("#")[1], r["other"]) for r in rows] == [
+        ("incoming", "attacks", "amnesty-no-armed-attack")]
+
+
+def test_unanswered_allegations_against_venezuela(run):
+    rows = run("unanswered-allegations", against="VEN")
+    claims = {r["claim"] for r in rows}
+    assert {"amnesty-venezuela-crimes-against-humanity", "icc-otp-2020-reasonable-basis"} <= claims
+    # Venezuela's denial answers the US drug-trafficking allegation, so it is not listed
+    assert "us-cartel-de-los-soles-allegations" not in claims
+
+
+def test_timeline_starts_with_the_oldest_claim(run):
+    rows = run("timeline")
+    assert rows[0]["claim"] == "amnesty-2019-crimes-against-humanity-finding"
+    dates = [r["date"] for r in rows]
+    assert dates == sorted(dates)
+
+
+def test_evidence_of_amnesty_rejecting_self_defence(run, corpus):
+    [row] = run("evidence", claim="amnesty-no-armed-attack")
+    text = corpus.documents[row["document"]].text
+    assert text[int(row["start"]) : int(row["end"])] == row["quote"]
+    assert row["quote"].startswith("Drug trafficking allegations are not an \u201carmed attack\u201d")
+
+
+def test_actors_with_wikidata_and_organs(run):
+    rows = {r["actor"]: r for r in run("actors")}
+    assert rows["USA"]["type"].endswith("State") and rows["USA"]["wikidata"] == "Q30"
+    assert rows["un-security-council"]["within"] == "united-nations"
+    assert rows["agnes-callamard"]["within"] == "amnesty-international"
