@@ -209,6 +209,9 @@ def stats(corpus_dir: Path) -> None:
         ("quotes", counts.quotes),
         ("relations", counts.relations),
         ("  attacks", counts.attacks),
+        ("    rebuttals", counts.rebuttals),
+        ("    undercuts", counts.undercuts),
+        ("    undermines", counts.undermines),
         ("  supports", counts.supports),
     ]
     for name, value in rows:

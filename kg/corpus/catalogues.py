@@ -14,9 +14,20 @@ from typing import Any
 
 from ..errors import Problem
 from ..limits import shown
-from .fields import Fields, did_you_mean_entry
+from .fields import Fields, did_you_mean, did_you_mean_entry
 from .located_yaml import LocatedList
-from .models import ACTOR_TYPES, NORM_TYPES, Actor, Event, Norm, Where
+from .models import (
+    ACTOR_TYPES,
+    ELEMENT_ROLES,
+    NORM_TYPES,
+    SOURCE_TYPES,
+    Actor,
+    Event,
+    Norm,
+    Scheme,
+    SchemeElement,
+    Where,
+)
 
 # Every pattern ends with \Z, not $: $ also matches before a final line break, so "usa\n" or a
 # file named "zz-evil\n.txt" would pass as an id and fail later, deep in the RDF libraries.
@@ -28,11 +39,13 @@ QID = re.compile(r"^Q[1-9][0-9]*\Z")
 # attributes. Such characters are written percent-encoded (%27 for ').
 IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`']+\Z")
 
-ACTOR_FIELDS = ("id", "type", "name", "aliases", "wikidata", "organ_of", "acts_for", "role")
+ACTOR_FIELDS = ("id", "type", "name", "aliases", "wikidata", "organ_of", "acts_for", "role", "established_by")
 NORM_FIELDS = (
-    "id", "type", "notation", "label", "part_of", "codified_in", "related", "adopted", "text",
-    "wikidata", "definition", "aliases",
+    "id", "type", "source_type", "notation", "label", "part_of", "codified_in", "interprets", "related",
+    "adopted", "text", "wikidata", "definition", "aliases",
 )
+SCHEME_FIELDS = ("id", "label", "conclusion", "based_on", "establishes", "sources", "elements")
+ELEMENT_FIELDS = ("id", "role", "label", "question", "definition", "sources")
 EVENT_FIELDS = (
     "id", "label", "start", "end", "perpetrators", "affected", "part_of", "description", "aliases",
 )
@@ -155,7 +168,7 @@ def load_actors(data: Any, file: str, problems: list[Problem],
             id=actor_id, type=kind, labels=labels, where=where,
             aliases=fields.texts("aliases"), wikidata=_qid(fields),
             organ_of=fields.text("organ_of"), acts_for=fields.text("acts_for"),
-            role=fields.text("role"),
+            role=fields.text("role"), established_by=fields.text("established_by"),
         )
     return actors
 
@@ -171,6 +184,7 @@ def load_norms(sources: Iterable[tuple[Any, str]], problems: list[Problem],
             fields.subject = f"norm '{shown(fields.data.get('id'))}'"
             norm_id = _entry_id(fields, seen, KEBAB, "lower-case kebab, instrument first")
             kind = fields.choice("type", NORM_TYPES, required=True)
+            source_type = fields.choice("source_type", SOURCE_TYPES, required=True)
             notation = fields.text("notation", required=True)
             labels = fields.labels("label", required=True)
             for lang in ("en", "es"):
@@ -196,7 +210,8 @@ def load_norms(sources: Iterable[tuple[Any, str]], problems: list[Problem],
                 part_of=fields.texts("part_of"), codified_in=fields.texts("codified_in"),
                 related=fields.texts("related"), adopted=adopted, text=text,
                 wikidata=_qid(fields), definition=fields.text("definition"),
-                aliases=fields.texts("aliases"),
+                aliases=fields.texts("aliases"), source_type=source_type,
+                interprets=fields.texts("interprets"),
             )
     return norms
 
@@ -255,9 +270,11 @@ def check_references(
 
     for actor in actors.values():
         need(filter(None, [actor.organ_of, actor.acts_for]), "actor", actor, "organ_of/acts_for")
+        need(filter(None, [actor.established_by]), "norm", actor, "established_by")
     for norm in norms.values():
         need(norm.part_of, "norm", norm, "part_of")
         need(norm.codified_in, "norm", norm, "codified_in")
+        need(norm.interprets, "norm", norm, "interprets")
         need(norm.related, "norm", norm, "related")
     for event in events.values():
         need(event.perpetrators, "actor", event, "perpetrators")
@@ -280,3 +297,97 @@ def _no_cycle(edges: dict[str, Iterable[str]], pool: dict, what: str, problems: 
         first = pool[cycle[0]]
         problems.append(Problem(first.where.file, first.where.line,
                                 f"cycle in {what}: {' -> '.join(cycle)}"))
+
+
+def load_schemes(sources: Iterable[tuple[Any, str]], norms: dict[str, Norm],
+                 problems: list[Problem]) -> dict[str, Scheme]:
+    """The legal tests of ontology/schemes.yaml and any corpus additions, checked.
+
+    Every scheme needs labels and a conclusion in English and Spanish, norms it is based on, and
+    elements, each a condition or an exception with labels and a critical question in both
+    languages; ``establishes`` must name an element of another scheme. Element ids are written
+    SCHEME/ELEMENT everywhere else, so that one slug ("consent") can serve several tests.
+    """
+    schemes: dict[str, Scheme] = {}
+    seen: dict[str, Where] = {}
+    establishing: list[tuple[Scheme, str]] = []
+    for data, file in sources:
+        for item, line in entries(data, "schemes", file, problems):
+            fields = Fields(item, file, "scheme", SCHEME_FIELDS, problems, line)
+            fields.subject = f"scheme '{shown(fields.data.get('id'))}'"
+            scheme_id = _entry_id(fields, seen, KEBAB, "lower-case kebab slug, e.g. self-defence")
+            labels = _bilingual(fields, "label")
+            conclusions = _bilingual(fields, "conclusion")
+            based_on = fields.texts("based_on")
+            if not based_on:
+                fields.report("based_on", "'based_on' is required: the norms that state the test")
+            for ref in based_on:
+                if ref not in norms:
+                    hint = did_you_mean_entry(ref, _names(norms))
+                    fields.report("based_on", f"unknown norm '{shown(ref)}'{hint}")
+            elements = _elements(fields, scheme_id, problems) if scheme_id else ()
+            if scheme_id is None or not labels or not conclusions or not elements:
+                continue
+            where = Where(file, fields.line)
+            seen[scheme_id] = where
+            scheme = Scheme(id=scheme_id, labels=labels, conclusions=conclusions, based_on=based_on,
+                            elements=elements, where=where, establishes=fields.text("establishes"),
+                            sources=fields.texts("sources"))
+            schemes[scheme_id] = scheme
+            if scheme.establishes:
+                establishing.append((scheme, fields.line_of("establishes")))
+    exceptions = {e.id for s in schemes.values() for e in s.elements if e.role == "exception"}
+    for scheme, line in establishing:
+        if scheme.establishes not in exceptions or scheme.establishes.startswith(f"{scheme.id}/"):
+            hint = did_you_mean(scheme.establishes, exceptions)
+            problems.append(Problem(scheme.where.file, line, f"scheme '{scheme.id}': 'establishes' must "
+                                    "name an exception of another scheme (SCHEME/ELEMENT), not "
+                                    f"'{shown(scheme.establishes)}'{hint}"))
+    return schemes
+
+
+def _elements(fields: Fields, scheme_id: str, problems: list[Problem]) -> tuple[SchemeElement, ...]:
+    raw = fields.data.get("elements")
+    if not isinstance(raw, list) or not raw:
+        fields.report("elements", "'elements' must be a list of the test's conditions and exceptions")
+        return ()
+    elements: list[SchemeElement] = []
+    for index, item in enumerate(raw):
+        line = raw.line_of(index) if isinstance(raw, LocatedList) else fields.line
+        sub = Fields(item, fields.file, f"{fields.subject} element {index + 1}", ELEMENT_FIELDS,
+                     problems, line)
+        slug = sub.text("id", required=True)
+        if slug is not None and not KEBAB.match(slug):
+            sub.report("id", f"element id '{shown(slug)}' is not a lower-case kebab slug")
+            slug = None
+        if slug is not None and any(e.id == f"{scheme_id}/{slug}" for e in elements):
+            sub.report("id", f"duplicate element '{slug}' in scheme '{scheme_id}'")
+            slug = None
+        role = sub.choice("role", ELEMENT_ROLES, required=True)
+        labels = _bilingual(sub, "label")
+        questions = _bilingual(sub, "question")
+        if slug is None or role is None or not labels or not questions:
+            continue
+        elements.append(SchemeElement(
+            id=f"{scheme_id}/{slug}", scheme=scheme_id, role=role, labels=labels, questions=questions,
+            where=Where(fields.file, sub.line), definition=sub.text("definition"),
+            sources=sub.texts("sources")))
+    return tuple(elements)
+
+
+def _bilingual(fields: Fields, key: str) -> dict[str, str]:
+    """A text required in English and Spanish (what every view of the tests shows)."""
+    values = fields.labels(key, required=True)
+    for language in ("en", "es"):
+        if values and language not in values:
+            fields.report(key, f"needs '{key}' in '{language}' (English and Spanish)")
+    return values if values and {"en", "es"} <= set(values) else {}
+
+
+def _names(pool: dict[str, Any]) -> dict[str, str]:
+    """Every id, label and alias of a catalogue -> its entry, for suggestions."""
+    names: dict[str, str] = {}
+    for entry_id, entry in pool.items():
+        for name in (entry_id, *getattr(entry, "aliases", ()), *getattr(entry, "labels", {}).values()):
+            names.setdefault(name, entry_id)
+    return names

@@ -30,11 +30,19 @@ from ..limits import (
 )
 from ..resources import ontology_dir
 from . import located_yaml
-from .catalogues import KEBAB, Registry, check_references, load_actors, load_events, load_norms
+from .catalogues import (
+    KEBAB,
+    Registry,
+    check_references,
+    load_actors,
+    load_events,
+    load_norms,
+    load_schemes,
+)
 from .dates import PartialDate
 from .fields import Fields
 from .located_yaml import LocatedDict, LocatedList
-from .models import STANCES, Claim, Corpus, Document, InputFile, Piece, Where
+from .models import STANCES, Claim, Corpus, Document, InputFile, Piece, Scheme, Where
 from .quotes import Normalised, Span, find_quote, line_of, nearest_passage, normalise
 
 DOCUMENT_FIELDS = (
@@ -44,8 +52,12 @@ PIECE_FIELDS = ("title", "date", "starts_at")
 ANNOTATION_FIELDS = ("document", "claims")
 CLAIM_FIELDS = (
     "id", "claimant", "voiced_by", "reported_by", "against", "concerns", "invokes", "stance",
+    "proposition", "schemes", "affirms", "denies", "rebuts", "undercuts", "undermines",
     "attacks", "supports", "date", "quote", "quotes", "prefix", "suffix", "note",
 )
+# The kinds of attack a claim may name, each a list of claim ids (ilk:rebuts, ilk:undercuts,
+# ilk:undermines, and plain ilk:attacks for an attack of none of these kinds).
+ATTACK_KINDS = ("rebuts", "undercuts", "undermines", "attacks")
 QUOTE_FIELDS = ("exact", "prefix", "suffix")
 
 
@@ -179,8 +191,12 @@ def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
                                  unreadable=any(reader.failed(path) for path in sources[kind]))
                   for kind, pool in (("actor", actors), ("norm", norms), ("event", events))}
     check_references(actors, norms, events, problems, registries)
+    schemes = _load_schemes(reader, norms)
+    registries["scheme"] = Registry("scheme", schemes)
+    registries["element"] = Registry("element", {e.id: e for s in schemes.values() for e in s.elements})
     documents = _load_documents(reader, registries["actor"])
     claims, claim_registry = _load_annotations(reader, documents, registries, actors)
+    _check_undercuts(claims, schemes, problems)
 
     for kind, registry in (*registries.items(), ("claim", claim_registry)):
         if registry.skipped:
@@ -192,7 +208,7 @@ def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
     if problems:
         raise CorpusError(problems)
     inputs = tuple(sorted(reader.inputs, key=lambda f: f.path))
-    return Corpus(actors, norms, events, documents, claims, inputs)
+    return Corpus(actors, norms, events, documents, claims, inputs, schemes)
 
 
 # The fields a new catalogue entry needs, for messages that say where to add one.
@@ -228,6 +244,45 @@ def _required_yaml(reader: _Reader, path: Path, relative: str) -> Any:
         reader.unreadable(path, None, "missing catalogue file")
         return None
     return reader.read_yaml(path, relative)
+
+
+def _load_schemes(reader: _Reader, norms: dict) -> dict[str, Scheme]:
+    """The legal tests: ontology/schemes.yaml, and a corpus's own catalogues/schemes.yaml if any."""
+    sources = [(reader.read_yaml(ontology_dir() / "schemes.yaml", "ontology/schemes.yaml"),
+                "ontology/schemes.yaml")]
+    extra = _catalogue_file(reader, "schemes")
+    if extra.exists():
+        sources.append((reader.read_yaml(extra, f"catalogues/{extra.name}"), reader.name(extra)))
+    return load_schemes([(d, f) for d, f in sources if d is not None], norms, reader.problems)
+
+
+def _check_undercuts(claims: dict, schemes: dict[str, Scheme], problems: list[Problem]) -> None:
+    """An undercut denies an element (or affirms an exception) of a test its target applies.
+
+    Checked once every claim is read, since a target may be in another file; the SHACL shapes
+    check the same in the graph.
+    """
+    for claim in claims.values():
+        for target_id in claim.undercuts:
+            target = claims.get(target_id)
+            if target is None:
+                continue
+            exceptions = {e.id for s in target.schemes if s in schemes
+                          for e in schemes[s].elements if e.role == "exception"}
+            positions = [e for e in claim.denies if e.partition("/")[0] in target.schemes]
+            positions += [e for e in claim.affirms if e in exceptions]
+            if positions:
+                continue
+            if not target.schemes:
+                why = f"'{target_id}' applies no legal test ('schemes:')"
+            else:
+                why = (f"this claim neither denies an element nor affirms an exception of "
+                       f"{', '.join(target.schemes)}, the test{'s' if len(target.schemes) > 1 else ''} "
+                       f"'{target_id}' applies")
+            problems.append(Problem(claim.where.file, claim.where.line,
+                                    f"claim '{claim.id}': undercuts '{target_id}', but {why}; use "
+                                    "'rebuts' or 'undermines', or record the element the claim denies "
+                                    "('denies: [SCHEME/ELEMENT]')"))
 
 
 def _not_checked(problems: list[Problem], file: str, note: str) -> None:
@@ -454,24 +509,38 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
     concerns = _resolve_many(fields, "concerns", registries["event"])
     invokes = _resolve_many(fields, "invokes", registries["norm"])
     stance = fields.choice("stance", STANCES, required=True)
-    attacks = _resolve_many(fields, "attacks", registries["claim"])
-    supports = _resolve_many(fields, "supports", registries["claim"])
-    if claim_id and claim_id in attacks + supports:
-        fields.report("attacks" if claim_id in attacks else "supports",
-                      "a claim cannot attack or support itself")
+    relations = {kind: _resolve_many(fields, kind, registries["claim"])
+                 for kind in (*ATTACK_KINDS, "supports")}
+    for kind, targets in relations.items():
+        if claim_id and claim_id in targets:
+            fields.report(kind, f"a claim cannot {'support' if kind == 'supports' else 'attack'} itself")
+    proposition = fields.labels("proposition")
+    if not proposition:
+        fields.report("proposition" if fields.has("proposition") else None,
+                      "'proposition' is required: one sentence, in your words, of what the claimant "
+                      "asserts (the text every view shows for the claim)")
+    elif "en" not in proposition:
+        fields.report("proposition", "'proposition' needs English ('en'); other languages are optional")
+    schemes = _resolve_many(fields, "schemes", registries["scheme"])
+    affirms = _resolve_many(fields, "affirms", registries["element"])
+    denies = _resolve_many(fields, "denies", registries["element"])
+    for element in sorted(set(affirms) & set(denies)):
+        fields.report("denies", f"'{element}' is both affirmed and denied; a claim takes one position on it")
     date = fields.date("date")
     evidence = _evidence(fields, document, norm, searches) if document is not None else ()
     if date is None and evidence and not fields.has("date"):
         piece = document.piece_at(evidence[0].start)
         date = piece.date if piece else document.date
     note = fields.text("note")
-    if not fields.ok or None in (claim_id, claimant, stance, date) or not evidence:
+    if not fields.ok or None in (claim_id, claimant, stance, date) or not evidence or not proposition:
         return None
     return Claim(
         id=claim_id, document=document.id, claimant=claimant, stance=stance, date=date,
         evidence=evidence, where=Where(file, fields.line), annotation=relative, voiced_by=voiced_by,
         reported_by=reported_by, against=against, concerns=concerns, invokes=invokes,
-        attacks=attacks, supports=supports, note=note,
+        attacks=relations["attacks"], supports=relations["supports"], note=note,
+        proposition=proposition, schemes=schemes, affirms=affirms, denies=denies,
+        rebuts=relations["rebuts"], undercuts=relations["undercuts"], undermines=relations["undermines"],
     )
 
 

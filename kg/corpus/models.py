@@ -21,10 +21,15 @@ class Where:
 
 # Allowed values, as written in the catalogues.
 ACTOR_TYPES = (
-    "state", "international-organization", "group-of-states", "ngo", "research-institution", "person",
-    "media-outlet", "non-state-group",
+    "state", "international-organization", "group-of-states", "ngo", "research-institution",
+    "expert-body", "person", "media-outlet", "non-state-group",
 )
 NORM_TYPES = ("instrument", "provision", "principle", "body-of-law")
+SOURCE_TYPES = (
+    "treaty", "treaty-provision", "customary-rule", "general-principle", "un-resolution",
+    "authoritative-interpretation", "judicial-decision", "body-of-law",
+)
+ELEMENT_ROLES = ("condition", "exception")
 STANCES = (
     "alleges-violation", "justifies", "rejects-justification", "demands-compliance",
     "denies-allegation", "affirms-norm",
@@ -42,6 +47,7 @@ class Actor:
     organ_of: str | None = None
     acts_for: str | None = None
     role: str | None = None
+    established_by: str | None = None  # a norm id (ilk:establishedBy), e.g. iccpr-art-28
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,36 @@ class Norm:
     wikidata: str | None = None
     definition: str | None = None
     aliases: tuple[str, ...] = ()
+    source_type: str | None = None  # one of SOURCE_TYPES
+    interprets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SchemeElement:
+    """One element of a legal test: a condition to show or an exception that defeats it."""
+
+    id: str  # "scheme/element", e.g. self-defence/armed-attack
+    scheme: str
+    role: str  # one of ELEMENT_ROLES
+    labels: dict[str, str]
+    questions: dict[str, str]  # the critical question, by language
+    where: Where
+    definition: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A legal test as an argument scheme (ontology/schemes.yaml)."""
+
+    id: str
+    labels: dict[str, str]
+    conclusions: dict[str, str]
+    based_on: tuple[str, ...]  # norm ids
+    elements: tuple[SchemeElement, ...]
+    where: Where
+    establishes: str | None = None  # an element id of another scheme
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,9 +161,16 @@ class Claim:
     against: tuple[str, ...] = ()
     concerns: tuple[str, ...] = ()
     invokes: tuple[str, ...] = ()
-    attacks: tuple[str, ...] = ()
+    attacks: tuple[str, ...] = ()  # plain attacks, of none of the three kinds below
     supports: tuple[str, ...] = ()
     note: str | None = None
+    proposition: dict[str, str] = field(default_factory=dict)  # language -> one sentence
+    schemes: tuple[str, ...] = ()
+    affirms: tuple[str, ...] = ()  # element ids
+    denies: tuple[str, ...] = ()
+    rebuts: tuple[str, ...] = ()  # as written; the builder makes it symmetric
+    undercuts: tuple[str, ...] = ()
+    undermines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,3 +189,9 @@ class Corpus:
     documents: dict[str, Document]
     claims: dict[str, Claim]
     inputs: tuple[InputFile, ...]
+    schemes: dict[str, Scheme] = field(default_factory=dict)
+
+    def element(self, element_id: str) -> SchemeElement | None:
+        scheme_id, _, _ = element_id.partition("/")
+        scheme = self.schemes.get(scheme_id)
+        return next((e for e in scheme.elements if e.id == element_id), None) if scheme else None

@@ -33,10 +33,26 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .. import __version__
-from ..corpus.models import Actor, Claim, Corpus, Document, Event, InputFile, Norm
+from ..corpus.models import Actor, Claim, Corpus, Document, Event, InputFile, Norm, Scheme
+from ..corpus.relations import rebutted_by
 from ..errors import SetupError
 from ..resources import ontology_dir
-from .namespaces import ACTOR, BUILD, CLAIM, DOC, ELI, EVENT, GRAPH, ILK, NORM, OA, PREFIXES, SOFTWARE, WD
+from .namespaces import (
+    ACTOR,
+    BUILD,
+    CLAIM,
+    DOC,
+    ELI,
+    EVENT,
+    GRAPH,
+    ILK,
+    NORM,
+    OA,
+    PREFIXES,
+    SCHEME,
+    SOFTWARE,
+    WD,
+)
 
 ACTOR_CLASS = {
     "state": ILK.State,
@@ -44,6 +60,7 @@ ACTOR_CLASS = {
     "group-of-states": ILK.GroupOfStates,
     "ngo": ILK.NonGovernmentalOrganization,
     "research-institution": ILK.ResearchInstitution,
+    "expert-body": ILK.ExpertBody,
     "person": ILK.Person,
     "media-outlet": ILK.MediaOutlet,
     "non-state-group": ILK.NonStateGroup,
@@ -54,6 +71,17 @@ NORM_CLASS = {
     "principle": ILK.LegalPrinciple,
     "body-of-law": ILK.BodyOfLaw,
 }
+SOURCE_TYPE = {
+    "treaty": ILK.Treaty,
+    "treaty-provision": ILK.TreatyProvision,
+    "customary-rule": ILK.CustomaryRule,
+    "general-principle": ILK.GeneralPrinciple,
+    "un-resolution": ILK.UNResolution,
+    "authoritative-interpretation": ILK.AuthoritativeInterpretation,
+    "judicial-decision": ILK.JudicialDecision,
+    "body-of-law": ILK.BodyOfLawSource,
+}
+ELEMENT_ROLE = {"condition": ILK.Condition, "exception": ILK.Exception}
 STANCE = {
     "alleges-violation": ILK.AllegesViolation,
     "justifies": ILK.Justifies,
@@ -137,6 +165,8 @@ class BuiltGraph:
     inputs_by_document: dict[str, list[InputFile]]
     claims_by_document: dict[str, list[Claim]] = field(default_factory=dict)
     types: dict[str, ox.NamedNode] = field(default_factory=dict)  # IRI -> class, for context
+    # claim id -> the claims that rebut it: ilk:rebuts is symmetric, so each side gets both
+    rebutted_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def units(self) -> Iterator[DocumentUnit]:
         for document_id in sorted(self.corpus.documents):
@@ -148,13 +178,40 @@ class BuiltGraph:
         content: list[ox.Triple] = []
         _add_document(content, document)
         for claim in claims:
-            _add_claim(content, claim, self.corpus, self.stance_labels)
+            _add_claim(content, claim, self.corpus, self.stance_labels, self.rebutted_by.get(claim.id, ()))
         provenance = _document_provenance(self, document, claims)
         types = self.types
         local = {t.subject.value for t in content}
         targets = {t.object.value for t in content if t.object.value in types} - local
         context = [Triple(ox.NamedNode(target), _TYPE, types[target]) for target in sorted(targets)]
+        context += self._argument_context(claims, local)
         return DocumentUnit(document_id, content, provenance, context)
+
+    def _argument_context(self, claims: list[Claim], local: set[str]) -> list[ox.Triple]:
+        """What the shapes on rebuttals and undercuts need to see of other documents and of the
+        scheme catalogue: the reverse of each rebuttal, the tests an undercut target applies, and
+        those tests' elements with their roles."""
+        out: list[ox.Triple] = []
+        schemes: set[str] = set()
+        for claim in claims:
+            iri = ox.NamedNode(_CLAIM_BASE + claim.id)
+            for other in sorted(set(claim.rebuts) | set(self.rebutted_by.get(claim.id, ()))):
+                if _CLAIM_BASE + other not in local:
+                    out.append(Triple(ox.NamedNode(_CLAIM_BASE + other), _C.rebuts, iri))
+            schemes.update(claim.schemes)
+            for target_id in claim.undercuts:
+                target = self.corpus.claims[target_id]
+                schemes.update(target.schemes)
+                if _CLAIM_BASE + target_id not in local:
+                    out.extend(Triple(ox.NamedNode(_CLAIM_BASE + target_id), _C.applies, scheme_iri(s))
+                               for s in target.schemes)
+        for scheme_id in sorted(schemes):
+            scheme = self.corpus.schemes[scheme_id]
+            for element in scheme.elements:
+                node = scheme_iri(element.id)
+                out.append(Triple(scheme_iri(scheme_id), term(ILK.hasElement), node))
+                out.append(Triple(node, term(ILK.elementRole), term(ELEMENT_ROLE[element.role])))
+        return out
 
     def parts(self, on_unit: Callable[[DocumentUnit], None] | None = None
               ) -> Iterator[tuple[str, list[ox.Triple]]]:
@@ -303,6 +360,8 @@ def build_graph(corpus: Corpus) -> BuiltGraph:
         _add_norm(catalogues, norm)
     for event in sorted(corpus.events.values(), key=lambda e: e.id):
         _add_event(catalogues, event)
+    for scheme in sorted(corpus.schemes.values(), key=lambda s: s.id):
+        _add_scheme(catalogues, scheme)
 
     claims_by_document: dict[str, list[Claim]] = defaultdict(list)
     for claim in sorted(corpus.claims.values(), key=lambda c: c.id):
@@ -326,7 +385,8 @@ def build_graph(corpus: Corpus) -> BuiltGraph:
         else:
             shared.append(item)
     return BuiltGraph(corpus, build, list(ontology), catalogues, _build_provenance(build, shared),
-                      stance_labels, dict(inputs_by_document), dict(claims_by_document), types)
+                      stance_labels, dict(inputs_by_document), dict(claims_by_document), types,
+                      rebutted_by(corpus.claims))
 
 
 def _ontology_inputs() -> list[InputFile]:
@@ -366,11 +426,15 @@ def _add_actor(out: list[ox.Triple], actor: Actor) -> None:
         _add(out, iri, term(ILK.actsFor), _actor(actor.acts_for))
     if actor.role:
         _add(out, iri, term(ILK.role), text(actor.role))
+    if actor.established_by:
+        _add(out, iri, term(ILK.establishedBy), term(NORM[actor.established_by]))
 
 
 def _add_norm(out: list[ox.Triple], norm: Norm) -> None:
     iri = term(NORM[norm.id])
     _add(out, iri, term(RDF.type), term(NORM_CLASS[norm.type]))
+    if norm.source_type:
+        _add(out, iri, term(ILK.sourceType), term(SOURCE_TYPE[norm.source_type]))
     _labels(out, iri, norm.labels)
     _add(out, iri, term(SKOS.notation), text(norm.notation))
     _aliases(out, iri, norm.aliases)
@@ -380,6 +444,8 @@ def _add_norm(out: list[ox.Triple], norm: Norm) -> None:
         _add(out, iri, term(ELI.is_part_of), term(NORM[parent]))
     for provision in norm.codified_in:
         _add(out, iri, term(ILK.codifiedIn), term(NORM[provision]))
+    for interpreted in norm.interprets:
+        _add(out, iri, term(ILK.interprets), term(NORM[interpreted]))
     for related in norm.related:
         _add(out, iri, term(SKOS.related), term(NORM[related]))
     if norm.adopted:
@@ -406,6 +472,38 @@ def _add_event(out: list[ox.Triple], event: Event) -> None:
         _add(out, iri, term(ILK.partOfEvent), term(EVENT[event.part_of]))
     if event.description:
         _add(out, iri, term(DCTERMS.description), tagged(event.description, "en"))
+
+
+def scheme_iri(scheme_or_element_id: str) -> ox.NamedNode:
+    """scheme:self-defence, or for an element scheme:self-defence/armed-attack."""
+    return term(SCHEME[scheme_or_element_id])
+
+
+def _add_scheme(out: list[ox.Triple], scheme: Scheme) -> None:
+    iri = scheme_iri(scheme.id)
+    _add(out, iri, _TYPE, term(ILK.ArgumentScheme))
+    _labels(out, iri, scheme.labels)
+    for lang, conclusion in sorted(scheme.conclusions.items()):
+        _add(out, iri, term(ILK.conclusion), tagged(conclusion, lang))
+    for norm in scheme.based_on:
+        _add(out, iri, term(ILK.basedOn), norm_node(norm))
+    if scheme.establishes:
+        _add(out, iri, term(ILK.establishes), scheme_iri(scheme.establishes))
+    for source in scheme.sources:
+        _add(out, iri, term(DCTERMS.source), text(source))
+    for element in scheme.elements:
+        node = scheme_iri(element.id)
+        _add(out, iri, term(ILK.hasElement), node)
+        _add(out, node, _TYPE, term(ILK.SchemeElement))
+        _add(out, node, term(ILK.elementOf), iri)
+        _add(out, node, term(ILK.elementRole), term(ELEMENT_ROLE[element.role]))
+        _labels(out, node, element.labels)
+        for lang, question in sorted(element.questions.items()):
+            _add(out, node, term(ILK.criticalQuestion), tagged(question, lang))
+        if element.definition:
+            _add(out, node, term(SKOS.definition), tagged(element.definition, "en"))
+        for source in element.sources:
+            _add(out, node, term(DCTERMS.source), text(source))
 
 
 def _add_document(out: list[ox.Triple], document: Document) -> None:
@@ -465,6 +563,9 @@ class _C:
     reported_by, against, invokes = term(ILK.reportedBy), term(ILK.against), term(ILK.invokes)
     concerns, attacks, supports = term(ILK.concerns), term(ILK.attacks), term(ILK.supports)
     comment, evidence = term(RDFS.comment), term(ILK.evidence)
+    proposition, applies = term(ILK.proposition), term(ILK.appliesScheme)
+    affirms, denies = term(ILK.affirmsElement), term(ILK.deniesElement)
+    rebuts, undercuts, undermines = term(ILK.rebuts), term(ILK.undercuts), term(ILK.undermines)
     SpecificResource, source, selector = term(OA.SpecificResource), term(OA.hasSource), term(OA.hasSelector)
     TextQuoteSelector, exact = term(OA.TextQuoteSelector), term(OA.exact)
     prefix, suffix = term(OA.prefix), term(OA.suffix)
@@ -472,8 +573,15 @@ class _C:
     stances: ClassVar[dict[str, ox.NamedNode]] = {key: term(iri) for key, iri in STANCE.items()}
 
 
-def _add_claim(out: list[ox.Triple], claim: Claim, corpus: Corpus, stance_labels: dict[str, str]) -> None:
-    """The claim's own triples first, then each piece of evidence (so Turtle groups subjects)."""
+def _add_claim(out: list[ox.Triple], claim: Claim, corpus: Corpus, stance_labels: dict[str, str],
+               rebutted_by: tuple[str, ...] = ()) -> None:
+    """The claim's own triples first, then each piece of evidence (so Turtle groups subjects).
+
+    ``rebutted_by`` are the claims whose annotation says they rebut this one: ilk:rebuts is
+    symmetric, so this claim rebuts them too, whichever side the annotator wrote it on. Every
+    kind of attack is also written as plain ilk:attacks (its super-property), so that queries and
+    tools that know only ilk:attacks see every attack.
+    """
     add, c = out.append, _C
     iri = ox.NamedNode(_CLAIM_BASE + claim.id)
     source = doc_node(claim.document)
@@ -493,7 +601,23 @@ def _add_claim(out: list[ox.Triple], claim: Claim, corpus: Corpus, stance_labels
         add(Triple(iri, c.invokes, norm_node(norm)))
     for event in claim.concerns:
         add(Triple(iri, c.concerns, event_node(event)))
-    for other in claim.attacks:
+    for lang, sentence in sorted(claim.proposition.items()):
+        add(Triple(iri, c.proposition, tagged(sentence, lang)))
+    for scheme in claim.schemes:
+        add(Triple(iri, c.applies, scheme_iri(scheme)))
+    for element in claim.affirms:
+        add(Triple(iri, c.affirms, scheme_iri(element)))
+    for element in claim.denies:
+        add(Triple(iri, c.denies, scheme_iri(element)))
+    rebuts = sorted(set(claim.rebuts) | set(rebutted_by))
+    attacked: set[str] = set()
+    for predicate, targets in ((c.rebuts, rebuts), (c.undercuts, claim.undercuts),
+                               (c.undermines, claim.undermines), (c.attacks, claim.attacks)):
+        for other in targets:
+            add(Triple(iri, predicate, ox.NamedNode(_CLAIM_BASE + other)))
+            if predicate != c.attacks:
+                attacked.add(other)
+    for other in sorted(attacked - set(claim.attacks)):
         add(Triple(iri, c.attacks, ox.NamedNode(_CLAIM_BASE + other)))
     for other in claim.supports:
         add(Triple(iri, c.supports, ox.NamedNode(_CLAIM_BASE + other)))

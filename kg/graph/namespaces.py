@@ -18,6 +18,7 @@ NORM = Namespace(BASE + "norm/")
 EVENT = Namespace(BASE + "event/")
 CLAIM = Namespace(BASE + "claim/")
 DOC = Namespace(BASE + "doc/")
+SCHEME = Namespace(BASE + "scheme/")  # legal tests; an element is SCHEME[f"{scheme}/{slug}"]
 BUILD = Namespace(BASE + "build/")
 GRAPH = Namespace(BASE + "graph/")
 SOFTWARE = URIRef(BASE + "software/kg")
@@ -44,6 +45,7 @@ class ILK(DefinedNamespace):
     Person: URIRef
     MediaOutlet: URIRef
     NonStateGroup: URIRef
+    ExpertBody: URIRef
     Norm: URIRef
     LegalInstrument: URIRef
     Provision: URIRef
@@ -55,6 +57,23 @@ class ILK(DefinedNamespace):
     DocumentPiece: URIRef
     Stance: URIRef
     StanceScheme: URIRef
+    ArgumentScheme: URIRef
+    SchemeElement: URIRef
+    ElementRole: URIRef
+    ElementRoles: URIRef
+    Condition: URIRef
+    Exception: URIRef
+    SourceTypes: URIRef
+
+    # Source types (concepts of ilk:SourceTypes)
+    Treaty: URIRef
+    TreatyProvision: URIRef
+    CustomaryRule: URIRef
+    GeneralPrinciple: URIRef
+    UNResolution: URIRef
+    AuthoritativeInterpretation: URIRef
+    JudicialDecision: URIRef
+    BodyOfLawSource: URIRef
 
     # Stances
     AllegesViolation: URIRef
@@ -73,7 +92,14 @@ class ILK(DefinedNamespace):
     stance: URIRef
     concerns: URIRef
     attacks: URIRef
+    rebuts: URIRef
+    undercuts: URIRef
+    undermines: URIRef
     supports: URIRef
+    proposition: URIRef
+    appliesScheme: URIRef
+    affirmsElement: URIRef
+    deniesElement: URIRef
     acceptance: URIRef
     acceptanceSemantics: URIRef
     evidence: URIRef
@@ -83,13 +109,25 @@ class ILK(DefinedNamespace):
     organOf: URIRef
     actsFor: URIRef
     role: URIRef
+    establishedBy: URIRef
     codifiedIn: URIRef
+    interprets: URIRef
+    sourceType: URIRef
     officialText: URIRef
     startDate: URIRef
     endDate: URIRef
     perpetrator: URIRef
     affects: URIRef
     partOfEvent: URIRef
+
+    # Scheme properties
+    basedOn: URIRef
+    hasElement: URIRef
+    elementOf: URIRef
+    criticalQuestion: URIRef
+    elementRole: URIRef
+    conclusion: URIRef
+    establishes: URIRef
 
     # Document and provenance properties
     genre: URIRef
@@ -109,6 +147,7 @@ PREFIXES = {
     "event": EVENT,
     "claim": CLAIM,
     "doc": DOC,
+    "scheme": SCHEME,
     "oa": OA,
     "eli": ELI,
     "wd": WD,
@@ -121,7 +160,6 @@ PREFIXES = {
 # one of these labels itself keeps its own IRI.
 QUERY_PREFIXES = {
     **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
-    "scheme": BASE + "scheme/",
     **{prefix: str(namespace) for prefix, namespace in (
         ("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("xsd", XSD), ("skos", SKOS), ("dcterms", DCTERMS),
         ("dc", DC), ("prov", PROV), ("foaf", FOAF))},
