@@ -2,9 +2,12 @@
 
 The map is a :class:`networkx.DiGraph` so that scholars can use the whole networkx toolbox on it
 and so that every exporter works from one structure. Nodes are claims (keyed by their local id)
-with what a reader needs to see — claimant, stance, norms, date, the quote; edges carry
-``relation`` = ``attacks`` or ``supports``. A map can be scoped to an event (and the events
-within it), an actor (as claimant, target or voice), a norm (and its provisions) and a period.
+with what a reader needs to see — the proposition, claimant, stance, norms, date, the quotes —
+and the argument the claim makes: the legal tests it applies (``schemes``) and the elements it
+affirms and denies. Edges carry ``relation`` = ``attacks`` or ``supports``, and an attack its
+``kind``: ``rebuts``, ``undercuts``, ``undermines`` or plain ``attacks`` (a rebuttal is an edge in
+each direction). A map can be scoped to an event (and the events within it), an actor (as
+claimant, target or voice), a norm (and its provisions) and a period.
 
 Everything is read with SPARQL through :mod:`kg.sparql.engines`, so a map can be drawn from the corpus,
 from a built file, or from whichever engine is at hand.
@@ -30,7 +33,13 @@ from .semantics import label_map
 
 # ilk: property -> (node attribute with labels, node attribute with ids)
 LIST_PROPERTIES = {"against": ("against", "against_ids"), "invokes": ("norms", "norm_ids"),
-                   "concerns": ("events", "event_ids")}
+                   "concerns": ("events", "event_ids"), "appliesScheme": ("scheme_labels", "schemes"),
+                   "affirmsElement": ("affirm_labels", "affirms"),
+                   "deniesElement": ("deny_labels", "denies")}
+# the kinds of attack, the most telling first (an edge's ``kind`` when a claim both rebuts and
+# undercuts another: the undercut says which element is at stake); plain "attacks" is an attack
+# of none of them
+ATTACK_KINDS = ("undercuts", "undermines", "rebuts")
 
 
 @dataclass(frozen=True)
@@ -58,18 +67,34 @@ def listed(names: list[str]) -> str:
 
 
 def claim_text(data: dict) -> str:
-    """What a reader sees for a claim of the map: its label and, when it names one, the party it is
-    against ("United States of America — justifies — UN Charter Art. 51 — against Venezuela").
+    """What a reader sees for a claim of the map: its proposition, the sentence that says what the
+    claimant asserts (the id never; the generated label only for a graph built without
+    propositions); ``data`` is a node's attributes (see :func:`argument_map`)."""
+    return data.get("proposition") or data["label"]
+
+
+def claim_parties(data: dict) -> str:
+    """Who asserts it, with what stance, against whom: "Amnesty International — rejects
+    justification — against United States of America".
 
     "Who invokes which norm against whom" is the question the graph answers, so every view of the
-    map says whom; ``data`` is a node's attributes (see :func:`argument_map`).
+    map says whom, next to the proposition.
     """
     against = data.get("against") or []
-    return data["label"] + (f" — against {listed(against)}" if against else "")
+    return " — ".join([data["claimant_label"], data["stance_label"]]) + (
+        f" — against {listed(against)}" if against else "")
 
 
 def _local(iri) -> str:
     return str(iri).rsplit("/", 1)[-1]
+
+
+_SCHEME_BASE = "https://w3id.org/ilkg/scheme/"
+
+
+def _element_id(iri) -> str:
+    """A legal test's id, or an element's SCHEME/ELEMENT id, from its IRI."""
+    return str(iri).removeprefix(_SCHEME_BASE)
 
 
 def period(value: PartialDate) -> tuple[date, date]:
@@ -89,26 +114,38 @@ def argument_map(engine: Engine, scope: Scope | None = None) -> nx.DiGraph:
     scope = scope or Scope()
     graph = nx.DiGraph()
     for row in engine.query(internal_query("argument-claims")).rows:
-        claim, label, claimant, claimant_label, stance, stance_label, when, document, voice, quote = row
+        (claim, label, claimant, claimant_label, stance, stance_label, when, document, voice, quote,
+         proposition, proposition_es, claimant_type) = row
         graph.add_node(
             _local(claim), iri=str(claim), label=str(label), claimant=_local(claimant),
             claimant_label=str(claimant_label), stance=_local(stance).split("#")[-1],
             stance_label=str(stance_label).lower(), date=str(when), document=_local(document),
             voiced_by=_local(voice) if voice is not None else None, quote=str(quote),
+            proposition=str(proposition) if proposition is not None else None,
+            proposition_es=str(proposition_es) if proposition_es is not None else None,
+            claimant_type=str(claimant_type).rsplit("#", 1)[-1] if claimant_type is not None else None,
             against=[], against_ids=[], norms=[], norm_ids=[], events=[], event_ids=[],
+            schemes=[], scheme_labels=[], affirms=[], affirm_labels=[], denies=[], deny_labels=[],
         )
-    edges = []
+    edges: dict[tuple[str, str], set[str]] = {}
     for claim, prop, value, value_label in engine.query(internal_query("argument-links")).rows:
         name = str(prop).rsplit("#", 1)[-1]
         node = graph.nodes[_local(claim)]
-        if name in ("attacks", "supports"):
-            edges.append((_local(claim), _local(value), name))
+        if name in ("attacks", "supports", *ATTACK_KINDS):
+            edges.setdefault((_local(claim), _local(value)), set()).add(name)
             continue
         labels, ids = LIST_PROPERTIES[name]
-        node[ids].append(_local(value))
+        node[ids].append(_element_id(value) if name.endswith("Element") or name == "appliesScheme"
+                         else _local(value))
         node[labels].append(str(value_label) if value_label is not None else _local(value))
-    for source, target, relation in edges:
-        graph.add_edge(source, target, relation=relation)
+    for (source, target), names in sorted(edges.items()):
+        if "supports" in names:
+            graph.add_edge(source, target, relation="supports")
+        kinds = [kind for kind in ATTACK_KINDS if kind in names]
+        if kinds or "attacks" in names:
+            # a claim that both rebuts and undercuts another is one edge, of the most telling kind
+            graph.add_edge(source, target, relation="attacks", kind=kinds[0] if kinds else "attacks",
+                           kinds=kinds or ["attacks"])
     scope = _resolve_scope(engine, scope)
     keep = [n for n in graph.nodes if _in_scope(graph.nodes[n], scope, _ancestry(engine, scope))]
     return graph.subgraph(keep).copy()
