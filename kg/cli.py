@@ -478,7 +478,7 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
     """
     import json
 
-    from .argument.map import Scope, argument_map_of, claim_text
+    from .argument.map import Scope, argument_map_of, claim_parties, claim_text
     from .argument.semantics import READING
 
     graph = argument_map_of(corpus_dir=corpus_dir, data=data, semantics=semantics,
@@ -490,6 +490,7 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
                                "extensions": graph.graph.get("extensions"),
                                "extension_count": graph.graph.get("extension_count"),
                                "claims": [{"claim": c, "acceptance": a, "label": node["label"],
+                                           "proposition": claim_text(node), "parties": claim_parties(node),
                                            "against": node["against_ids"]}
                                           | ({"bound_reached": True} if c in bounded else {})
                                           for c, a, node in rows]},
@@ -497,6 +498,7 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
         return
     for claim, acceptance, node in rows:
         click.echo(f"{acceptance + ('*' if claim in bounded else ''):<6} {claim:<48} {claim_text(node)}")
+        click.echo(f"{'':<6} {'':<48} — {claim_parties(node)}")
     counts = {k: sum(1 for _, a, _ in rows if a == k) for k in ("in", "out", "undec")}
     relations = [d["relation"] for _, _, d in graph.edges(data=True)]
     none = "; no stable extension" if graph.graph.get("extensions") == [] else ""
