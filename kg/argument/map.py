@@ -117,23 +117,28 @@ class CatalogueScheme:
     label: str
     conclusion: str
     elements: tuple[CatalogueElement, ...]
+    establishes: str | None = None  # an exception of another test its conclusion establishes
 
 
 def scheme_catalogue(engine: Engine) -> dict[str, CatalogueScheme]:
     """Every legal test of the graph with its elements, by scheme id; elements in id order."""
     found: dict[str, tuple[str, str, list[CatalogueElement]]] = {}
-    for scheme, label, conclusion, element, element_label, role, question in \
+    establishes: dict[str, str] = {}
+    for scheme, label, conclusion, established, element, element_label, role, question in \
             engine.query(internal_query("scheme-catalogue")).rows:
         scheme_id = _element_id(scheme)
         entry = found.setdefault(scheme_id, (str(label) if label is not None else scheme_id,
                                              str(conclusion) if conclusion is not None else "", []))
-        if element is not None:
+        if established is not None:
+            establishes[scheme_id] = _element_id(established)
+        if element is not None and all(e.id != _element_id(element) for e in entry[2]):
             element_id = _element_id(element)
             entry[2].append(CatalogueElement(
                 element_id, str(element_label) if element_label is not None else element_id,
                 "exception" if str(role).endswith("#Exception") else "condition",
                 str(question) if question is not None else ""))
-    return {scheme_id: CatalogueScheme(scheme_id, label, conclusion, tuple(elements))
+    return {scheme_id: CatalogueScheme(scheme_id, label, conclusion, tuple(elements),
+                                       establishes.get(scheme_id))
             for scheme_id, (label, conclusion, elements) in sorted(found.items())}
 
 

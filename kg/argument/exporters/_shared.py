@@ -17,7 +17,7 @@ import networkx as nx
 from ..map import claim_parties, claim_text
 from ..semantics import READING
 from . import acceptance_tag, labelled, sorted_nodes
-from .structure import ATTACK_KINDS, scheme_arguments
+from .structure import ATTACK_KINDS, argument_lines
 
 # Fill of a claim by its acceptance; a map drawn without semantics is white.
 ACCEPTANCE_FILL = {"in": "#c8e6c9", "out": "#ffcdd2", "undec": "#fff3c4"}
@@ -93,14 +93,6 @@ def tooltip_text(graph: nx.DiGraph, node: str) -> str:
     lines = [f"{node} ({data['date']}, {data['document']})", *argument_lines(graph, node)]
     lines += [f"“{quote}”" for quote in quotes(data)]
     return clean_text("\n".join(lines))
-
-
-def argument_lines(graph: nx.DiGraph, node: str) -> list[str]:
-    """One line per legal test the claim applies or answers: "Applies Self-defence: Armed attack:
-    assumed ...; Necessity: affirmed"."""
-    return [f"{'Applies' if argument.applied else 'On'} {argument.label}"
-            + (": " + "; ".join(p.text for p in argument.premises) if argument.premises else "")
-            for argument in scheme_arguments(graph, node)]
 
 
 def quotes(data: dict) -> list[str]:

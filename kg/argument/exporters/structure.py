@@ -99,6 +99,14 @@ def scheme_arguments(graph: nx.DiGraph, node: str) -> list[SchemeArgument]:
     return found
 
 
+def argument_lines(graph: nx.DiGraph, node: str) -> list[str]:
+    """One line per legal test the claim applies or answers: "Applies Self-defence: Armed attack:
+    assumed ...; Necessity: affirmed"."""
+    return [f"{'Applies' if argument.applied else 'On'} {argument.label}"
+            + (": " + "; ".join(p.text for p in argument.premises) if argument.premises else "")
+            for argument in scheme_arguments(graph, node)]
+
+
 def at_stake(graph: nx.DiGraph, source: str, target: str) -> list[str]:
     """The elements an attack is about: where the attacker denies what the target affirms, or a
     condition of a test the target applies; affirms what the target denies, or an exception to a
