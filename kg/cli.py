@@ -507,6 +507,7 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
     for claim in report["claims"]:
         marked = claim["acceptance"] + ("*" if claim.get("bound_reached") else "")
         click.echo(f"{marked:<6} {claim['claim']:<48} {claim['proposition']}")
+        click.echo(f"{'':<6} {'':<48} — {claim['parties']}")
         if explain is not None:
             click.echo(f"  {claim['explanation']['text']}")
     if explain is None:
@@ -543,6 +544,50 @@ def export(fmt: str, output: Path, corpus_dir: Path, data: Path | None, event: s
     path = export_map(fmt, output, corpus_dir=corpus_dir, data=data, semantics=semantics,
                       scope=Scope.parse(event, actor, norm, since, until))
     click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("-f", "--format", "fmt", type=click.Choice(("table", "md", "csv", "html")), default="table",
+              show_default=True, help="html: one self-contained page with a control per element.")
+@click.option("--quotes", is_flag=True, help="Show the quotes of the claims in each cell.")
+@click.option("--wide", is_flag=True, help="One line per element (else wrapped to the terminal).")
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
+              help="Write to this file (for html, default build/scheme-NAME.html); else stdout.")
+@corpus_option
+@data_option("Read")
+@scope_options
+@reports_errors
+def scheme(name: str, fmt: str, quotes: bool, wide: bool, output: Path | None, corpus_dir: Path,
+           data: Path | None, event: str | None, actor: str | None, norm: str | None, since: str | None,
+           until: str | None) -> None:
+    """Show a legal test as a table: its elements (conditions, then exceptions, each with its
+    critical question) as rows, the parties as columns, and in each cell whether the party affirms
+    the element, denies it, or assumes it (applies the test without addressing the condition).
+
+    NAME is a legal test's id or label, e.g. self-defence. The parties are the claimants in scope
+    who apply the test or take a position on one of its elements; the claims each cell rests on
+    are listed under the table. With -f html, a page where a student sets an element to holds or
+    fails and sees the labels of the claims change, offline.
+
+    \b
+    Examples:
+      kg scheme self-defence
+      kg scheme prohibition-of-force --event us-attack-2026-01-03 --quotes -f md
+      kg scheme self-defence -f html -o build/self-defence.html
+    """
+    from .argument.map import Scope
+    from .views.scheme import scheme_of
+
+    if fmt == "html" and output is None:
+        output = Path("build") / f"scheme-{name}.html"
+    result = scheme_of(name, fmt, corpus_dir=corpus_dir, data=data, quotes=quotes, output=output,
+                       width=table_width(wide) if fmt == "table" else None,
+                       scope=Scope.parse(event, actor, norm, since, until))
+    if isinstance(result, Path):
+        click.echo(f"wrote {result}")
+    else:
+        click.echo(result, nl=False)
 
 
 def source_and_scope(function: Callable) -> Callable:

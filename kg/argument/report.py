@@ -17,7 +17,7 @@ from pathlib import Path
 from ..corpus.fields import did_you_mean
 from ..errors import QueryError
 from ..graph.pipeline import DEFAULT_CORPUS
-from .map import Scope, argument_map_of, claim_text
+from .map import Scope, argument_map_of, claim_parties, claim_text
 from .semantics import READING
 from .structured import ORDERING, READINGS, caveat, structured_reading_of
 
@@ -58,6 +58,7 @@ def map_report(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | No
     for claim in sorted(graph) if explain is None else [explain]:
         node = graph.nodes[claim]
         entry = {"claim": claim, "acceptance": node["acceptance"], "proposition": claim_text(node),
+                 "parties": claim_parties(node),
                  "label": node["label"], "against": node["against_ids"]}
         if node.get("bound_reached"):
             entry["bound_reached"] = True
