@@ -1,4 +1,6 @@
-"""``kg map`` through click's CliRunner: the claims of a scope and their acceptance, as a table or JSON.
+"""``kg map --reading abstract`` through click's CliRunner: the claims of a scope and their acceptance,
+as a table or JSON. The abstract reading (Dung's semantics over the annotated attacks) is kept
+unchanged beside the structured one, which ``test_structured.py`` tests.
 
 What a scope should hold is worked out here from the map's node attributes and the catalogues'
 ``part_of`` links read straight from YAML, not from the SPARQL the command runs.
@@ -28,7 +30,7 @@ def full_map() -> nx.DiGraph:
 
 
 def run(*args: str):
-    return CliRunner().invoke(cli, ["map", "--corpus", str(CORPUS), *args], catch_exceptions=False)
+    return CliRunner().invoke(cli, ["map", "--corpus", str(CORPUS), "--reading", "abstract", *args], catch_exceptions=False)
 
 
 def run_json(*args: str) -> dict:
@@ -111,7 +113,8 @@ def test_table_shows_a_claim_out_and_its_attacker_in(full_map):
 def test_json_gives_semantics_extensions_and_claims(full_map):
     answer = run_json()
     assert answer["semantics"] == "grounded"
-    assert answer["reading"] == READING
+    assert answer["reading"] == "abstract"
+    assert answer["caveat"] == READING
     assert answer["extensions"] == full_map.graph["extensions"]
     assert answer["claims"] == [{"claim": n, "acceptance": full_map.nodes[n]["acceptance"],
                                  "label": full_map.nodes[n]["label"],
@@ -191,6 +194,7 @@ def test_an_unknown_semantics_is_a_usage_error():
 
 ODD_CYCLE = """
 - id: unsg-rules-not-respected
+  proposition: The rules of international law were not respected in the US attack on Venezuela.
   claimant: un-secretary-general
   against: USA
   concerns: us-attack-2026-01-03
@@ -199,6 +203,7 @@ ODD_CYCLE = """
   date: 2026-01-03
   quote: "He's deeply concerned that the rules of international law have not been respected."
 - id: unsg-full-respect-international-law
+  proposition: Everyone must fully respect international law, including the UN Charter.
   claimant: un-secretary-general
   concerns: us-attack-2026-01-03
   invokes: [un-charter]
@@ -207,6 +212,7 @@ ODD_CYCLE = """
   date: 2026-01-03
   quote: "the importance of full respect - by all - of international law, including the UN Charter"
 - id: ven-moncada-art-2-4
+  proposition: The US attack on Venezuela violated the UN Charter.
   claimant: VEN
   against: USA
   concerns: us-attack-2026-01-03
@@ -220,14 +226,14 @@ ODD_CYCLE = """
 
 def test_an_odd_cycle_has_no_stable_extension(mini_corpus):
     corpus = mini_corpus(ODD_CYCLE)
-    result = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "-f", "json", "--semantics", "stable"],
+    result = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--reading", "abstract", "-f", "json", "--semantics", "stable"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["extensions"] == []
     assert {c["acceptance"] for c in answer["claims"]} == {"undec"}
     assert len(answer["claims"]) == 3
-    preferred = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "-f", "json",
+    preferred = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--reading", "abstract", "-f", "json",
                                          "--semantics", "preferred"], catch_exceptions=False)
     assert json.loads(preferred.stdout)["extensions"] == [[]]
 
@@ -265,11 +271,11 @@ def test_a_bound_reached_is_said_on_stderr_and_marked(mini_corpus, monkeypatch):
 
     corpus = mini_corpus(ODD_CYCLE)
     monkeypatch.setattr(limits, "SEMANTICS_LABELLINGS", 0)
-    result = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--semantics", "preferred"],
+    result = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--reading", "abstract", "--semantics", "preferred"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines[:-2]] == ["undec*"] * 3
+    assert [line.split()[0] for line in lines[:-2:2]] == ["undec*"] * 3
     assert lines[-2].startswith("(preferred: 0 in, 0 out, 3 undecided, 3 of them because the search "
                                 "reached its bound (*); 3 attacks")
     assert result.stderr == ("kg: warning: preferred semantics: the search stopped at its bound "
@@ -277,7 +283,7 @@ def test_a_bound_reached_is_said_on_stderr_and_marked(mini_corpus, monkeypatch):
                              "(bound reached): "
                              "unsg-full-respect-international-law, unsg-rules-not-respected, "
                              "ven-moncada-art-2-4\n")
-    answer = json.loads(CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "-f", "json", "--semantics",
+    answer = json.loads(CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--reading", "abstract", "-f", "json", "--semantics",
                                                  "preferred"], catch_exceptions=False).stdout)
     assert answer["extensions"] is None and answer["extension_count"] is None
     assert all(claim["bound_reached"] is True and claim["acceptance"] == "undec"
@@ -285,7 +291,7 @@ def test_a_bound_reached_is_said_on_stderr_and_marked(mini_corpus, monkeypatch):
 
 
 def test_json_counts_the_extensions(mini_corpus):
-    answer = json.loads(CliRunner().invoke(cli, ["map", "--corpus", str(mini_corpus(ODD_CYCLE)), "-f", "json",
+    answer = json.loads(CliRunner().invoke(cli, ["map", "--corpus", str(mini_corpus(ODD_CYCLE)), "--reading", "abstract", "-f", "json",
                                                  "--semantics", "preferred"], catch_exceptions=False).stdout)
     assert answer["extension_count"] == 1 and answer["extensions"] == [[]]
     assert all("bound_reached" not in claim for claim in answer["claims"])
