@@ -77,7 +77,8 @@ class _Words:
         return self.graph.nodes[claim].get("claimant_label") or self.graph.nodes[claim].get("claimant", claim)
 
     def said(self, claim: str) -> str:
-        text = " ".join((self.graph.nodes[claim].get("proposition") or self.graph.nodes[claim]["label"]).split())
+        node = self.graph.nodes[claim]
+        text = " ".join((node.get("proposition") or node["label"]).split())
         if len(text) > 90:
             text = text[:90].rsplit(" ", 1)[0].rstrip(",;:") + " ..."
         return f"'{text}'"
@@ -93,7 +94,8 @@ class _Words:
 
     def group(self, claim: str) -> str:
         node = self.graph.nodes[claim]
-        return self.theory.preference.group_of(node.get("claimant", ""), node.get("claimant_type")) or "unranked"
+        group = self.theory.preference.group_of(node.get("claimant", ""), node.get("claimant_type"))
+        return group or "unranked"
 
     def preference_name(self) -> str:
         return f"'{self.theory.preference.name}'"
@@ -241,7 +243,8 @@ def _short(words: _Words, attack: Attack) -> str:
         "attacks": f"{words.who(b) if b else ''} attacks it ({words.said(b) if b else ''})",
         "undermines": f"{words.who(b) if b else ''} disputes the facts it rests on",
         "undercuts": f"{words.who(b) if b else ''} undercuts it",
-        "exception": f"{words.who(b) if b else ''} affirms the exception {words.element(e)} to the test it applies",
+        "exception": (f"{words.who(b) if b else ''} affirms the exception {words.element(e)} to the test "
+                      "it applies"),
     }
     return phrases[kind]
 
@@ -267,10 +270,10 @@ def _explain(words: _Words, claim: str) -> Explanation:
         attacker_label = evaluation.label(attack.attacker)
         answer = _defeater(words, attack.attacker) if attack.succeeds and attacker_label == OUT else None
         answers.append(answer)
-        reasons.append(Reason(_on(words.reading, attack), theory.literals[attack.target].element, by, assumption,
-                              _kind(words.reading, attack), attacker_label, attack.succeeds,
-                              _preference(words, attack, claim),
-                              None if answer is None else (_source(words, answer)[0] or _source(words, answer)[1])))
+        answered_by = None if answer is None else (_source(words, answer)[0] or _source(words, answer)[1])
+        reasons.append(Reason(_on(words.reading, attack), theory.literals[attack.target].element, by,
+                              assumption, _kind(words.reading, attack), attacker_label, attack.succeeds,
+                              _preference(words, attack, claim), answered_by))
     return Explanation(claim, label, _text(words, claim, label, attacks, reasons, answers), tuple(reasons))
 
 
@@ -286,14 +289,15 @@ def _text(words: _Words, claim: str, label: str, attacks: list[Attack], reasons:
         decisive = sorted((item for item in found if item[1].succeeds and item[1].attacker == IN),
                           key=lambda item: words.rounds.get(item[0].attacker, len(words.rounds)))
         if not decisive:
-            return (f"out{every}: in each extension one of the attacks on its argument is accepted, though no "
-                    "one of them in all: " + _join([_sentence(words, *item, "open") for item in found
-                                                   if item[1].succeeds]))
+            return (f"out{every}: in each extension one of the attacks on its argument is accepted, "
+                    "though no one of them in all: "
+                    + _join([_sentence(words, *item, "open") for item in found if item[1].succeeds]))
         first = _sentence(words, *decisive[0], "not defeated")
         others = sorted({words.who(r.by) if r.by else f"your assumption ({r.assumption})"
                          for _, r, _ in decisive[1:]})
-        more = (f" It is also defeated by {len(decisive) - 1} more attack{'s' if len(decisive) > 2 else ''} "
-                f"that stand{'s' if len(decisive) == 2 else ''} (by {', '.join(others)}).") if decisive[1:] else ""
+        plural = len(decisive) > 2
+        more = (f" It is also defeated by {len(decisive) - 1} more attack{'s' if plural else ''} "
+                f"that stand{'' if plural else 's'} (by {', '.join(others)}).") if decisive[1:] else ""
         return f"out{every}: {first}.{more}"
     rests = _rests(words, claim)
     if label == IN:
@@ -325,7 +329,8 @@ def _join(sentences: list[str]) -> str:
 def _sentence(words: _Words, attack: Attack, reason: Reason, answer: Attack | None, status: str) -> str:
     if reason.on == "claim":
         b = reason.by or ""
-        body = f"{words.who(b)} {'rebuts' if attack.symmetric else 'attacks'} its conclusion ({words.said(b)})"
+        verb = "rebuts" if attack.symmetric else "attacks"
+        body = f"{words.who(b)} {verb} its conclusion ({words.said(b)})"
     elif reason.on == "rule":
         body = f"{_target_phrase(words, attack, 'rule')}, {_attacker_phrase(words, attack, reason.kind)}"
     else:
@@ -341,7 +346,8 @@ def _sentence(words: _Words, attack: Attack, reason: Reason, answer: Attack | No
         return body + tail
     if status == "answered":
         if not reason.succeeds:
-            return f"{body}, but that {noun} fails: {reason.preference or 'it is weaker than what it attacks'}"
+            why = reason.preference or "it is weaker than what it attacks"
+            return f"{body}, but that {noun} fails: {why}"
         if answer is not None:
             return f"{body}, but that {noun} is itself defeated: {_short(words, answer)}"
         return f"{body}, but that {noun} is itself defeated"

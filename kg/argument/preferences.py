@@ -154,7 +154,8 @@ def _levels(text: str, groups: Mapping[str, Group]) -> tuple[tuple[str, ...], ..
     return tuple(levels)
 
 
-def resolve(prefer: str | None, claimants: Iterable[str] = (), catalogue: Catalogue | None = None) -> Preference:
+def resolve(prefer: str | None, claimants: Iterable[str] = (),
+            catalogue: Catalogue | None = None) -> Preference:
     """The ordering ``kg map --prefer`` names: a name from the preferences file, or an ordering
     written inline with its groups, actor types (``state``, ``expert-body``, ...) or the ids of
     ``claimants`` (those of the map: ``"judicial>USA"``)."""

@@ -39,16 +39,14 @@ from pathlib import Path
 import networkx as nx
 
 from .. import limits
-from ..errors import BoundReached, QueryError
+from ..errors import BoundReached
 from ..graph.pipeline import DEFAULT_CORPUS
 from ..limits import shown
 from ..sparql.engines import Engine, open_engine
 from .map import Scope, argument_map
 from .preferences import Preference, resolve
-from .semantics import IN, OUT, UNDEC, Bounds, label_framework
+from .semantics import UNDEC, Bounds, label_framework
 from .theory import (
-    ASSUMES,
-    BASIS,
     CLAIM,
     SchemeCatalogue,
     Theory,

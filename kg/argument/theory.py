@@ -300,7 +300,7 @@ class Theory:
         total = 0
         for e in set(self.affirmers) | set(self.deniers) | set(self.assumers):
             deny = self.deniers.get(e, set())
-            total += 2 * len(self.affirmers.get(e, ())) * len(deny) + len(self.assumers.get(e, ())) * len(deny)
+            total += (2 * len(self.affirmers.get(e, ())) + len(self.assumers.get(e, ()))) * len(deny)
         for d in self.claims:
             total += sum(len(self.affirmers.get(x, ())) for x in self.exceptions_against(d))
         total += sum(len(v) for v in (*self.rebuttals.values(), *self.underminings.values(),
@@ -354,7 +354,7 @@ def compile_theory(graph: nx.DiGraph, catalogue: SchemeCatalogue, preference: Pr
             c, node.get("claimant", ""), preference.rank(node.get("claimant", ""), node.get("claimant_type")),
             applied, _sorted_unique(affirms - exceptions), _sorted_unique(denies),
             _sorted_unique(conditions - affirms - denies), _sorted_unique(exceptions))
-    for c, claim in theory.claims.items():
+    for claim in theory.claims.values():
         _compile_claim(theory, claim)
     for e, value in theory.assumptions.items():
         theory.add_axiom(axiom(value, e), value, e)
@@ -458,11 +458,13 @@ def to_py_arg(theory: Theory):
     class Ranked(_Ranked, PreferencePreorder):
         pass
 
-    language = {name: PyLiteral(name, info.kind in ("rule", "step")) for name, info in theory.literals.items()}
+    language = {name: PyLiteral(name, info.kind in ("rule", "step"))
+                for name, info in theory.literals.items()}
     contraries = {name: {language[other] for other, _ in theory.conflicts(name)} for name in language}
     rules = [DefeasibleRule(rule.id, {language[a] for a in rule.antecedents}, language[rule.consequent])
              for rule in theory.rules.values()]
     system = ArgumentationSystem(language, contraries, [], rules,
-                                 Ranked(theory.rank, lambda rule: rule.id), add_defeasible_rule_literals=False)
+                                 Ranked(theory.rank, lambda rule: rule.id),
+                                 add_defeasible_rule_literals=False)
     return ArgumentationTheory(system, [language[a] for a in theory.axioms],
                                [language[p] for p in theory.premises], Ranked(theory.rank, str))

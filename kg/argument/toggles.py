@@ -72,7 +72,8 @@ def toggle_model(map_graph: nx.DiGraph, prefer: str | Preference | None = None, 
     does not fit the bounds of the structured reading (scope the map)."""
     if catalogue is None:
         if engine is None:
-            raise QueryError("toggle_model needs the legal tests: pass catalogue= or the engine the map came from")
+            raise QueryError("toggle_model needs the legal tests: pass catalogue= or the engine the map "
+                             "came from")
         catalogue = SchemeCatalogue.read(engine)
     preference = prefer if isinstance(prefer, Preference) else resolve(
         prefer, (map_graph.nodes[n]["claimant"] for n in map_graph))
@@ -118,7 +119,8 @@ def model_labels(model: dict, assumptions: Mapping[str, str] | None = None) -> d
     active: the reference for the page's script (see the module's docstring)."""
     assumptions = assumptions or {}
     arguments = model["arguments"]
-    active = [a["kind"] not in (HOLDS, FAILS) or assumptions.get(a["element"]) == a["kind"] for a in arguments]
+    active = [a["kind"] not in (HOLDS, FAILS) or assumptions.get(a["element"]) == a["kind"]
+              for a in arguments]
     attackers: list[list[int]] = [[] for _ in arguments]
     targets: list[list[int]] = [[] for _ in arguments]
     for a, b in model["defeats"]:

@@ -29,8 +29,11 @@ def full_map() -> nx.DiGraph:
     return label_map(argument_map(open_engine("oxigraph", corpus_dir=CORPUS)), "grounded")
 
 
+ABSTRACT = ("--reading", "abstract")
+
+
 def run(*args: str):
-    return CliRunner().invoke(cli, ["map", "--corpus", str(CORPUS), "--reading", "abstract", *args], catch_exceptions=False)
+    return CliRunner().invoke(cli, ["map", "--corpus", str(CORPUS), *ABSTRACT, *args], catch_exceptions=False)
 
 
 def run_json(*args: str) -> dict:
@@ -226,14 +229,15 @@ ODD_CYCLE = """
 
 def test_an_odd_cycle_has_no_stable_extension(mini_corpus):
     corpus = mini_corpus(ODD_CYCLE)
-    result = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--reading", "abstract", "-f", "json", "--semantics", "stable"],
+    result = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), *ABSTRACT, "-f", "json", "--semantics",
+                                      "stable"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["extensions"] == []
     assert {c["acceptance"] for c in answer["claims"]} == {"undec"}
     assert len(answer["claims"]) == 3
-    preferred = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--reading", "abstract", "-f", "json",
+    preferred = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), *ABSTRACT, "-f", "json",
                                          "--semantics", "preferred"], catch_exceptions=False)
     assert json.loads(preferred.stdout)["extensions"] == [[]]
 
@@ -271,7 +275,8 @@ def test_a_bound_reached_is_said_on_stderr_and_marked(mini_corpus, monkeypatch):
 
     corpus = mini_corpus(ODD_CYCLE)
     monkeypatch.setattr(limits, "SEMANTICS_LABELLINGS", 0)
-    result = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--reading", "abstract", "--semantics", "preferred"],
+    result = CliRunner().invoke(cli, ["map", "--corpus", str(corpus), *ABSTRACT, "--semantics",
+                                      "preferred"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -283,15 +288,16 @@ def test_a_bound_reached_is_said_on_stderr_and_marked(mini_corpus, monkeypatch):
                              "(bound reached): "
                              "unsg-full-respect-international-law, unsg-rules-not-respected, "
                              "ven-moncada-art-2-4\n")
-    answer = json.loads(CliRunner().invoke(cli, ["map", "--corpus", str(corpus), "--reading", "abstract", "-f", "json", "--semantics",
-                                                 "preferred"], catch_exceptions=False).stdout)
+    answer = json.loads(CliRunner().invoke(cli, ["map", "--corpus", str(corpus), *ABSTRACT, "-f", "json",
+                                                 "--semantics", "preferred"], catch_exceptions=False).stdout)
     assert answer["extensions"] is None and answer["extension_count"] is None
     assert all(claim["bound_reached"] is True and claim["acceptance"] == "undec"
                for claim in answer["claims"])
 
 
 def test_json_counts_the_extensions(mini_corpus):
-    answer = json.loads(CliRunner().invoke(cli, ["map", "--corpus", str(mini_corpus(ODD_CYCLE)), "--reading", "abstract", "-f", "json",
-                                                 "--semantics", "preferred"], catch_exceptions=False).stdout)
+    result = CliRunner().invoke(cli, ["map", "--corpus", str(mini_corpus(ODD_CYCLE)), *ABSTRACT,
+                                      "-f", "json", "--semantics", "preferred"], catch_exceptions=False)
+    answer = json.loads(result.stdout)
     assert answer["extension_count"] == 1 and answer["extensions"] == [[]]
     assert all("bound_reached" not in claim for claim in answer["claims"])
