@@ -23,8 +23,10 @@ the structured framework that reads exactly that, and python-argumentation (py_a
 - ``rebuts(a,b)``: ``claim(a)`` and ``claim(b)`` are contradictory. ``undermines(a,b)``:
   ``basis(a)`` and ``basis(b)`` are contradictory, the two accounts of the facts cannot both stand.
   A plain ``attacks(a,b)``: ``claim(a)`` is a contrary of ``claim(b)`` (it succeeds whatever the
-  preferences). ``undercuts(a,b)``: carried by the element conflict or exception it names; where
-  no element position matches, ``claim(a)`` is a contrary of ``b``'s main rule (an ASPIC+ undercut).
+  preferences) — unless ``a`` and ``b`` also rebut each other or attack each other both ways: in
+  ASPIC+ two literals each contrary to the other are contradictories, and preferences decide.
+  ``undercuts(a,b)``: carried by the element conflict or exception it names; where no element
+  position matches, ``claim(a)`` is a contrary of ``b``'s main rule (an ASPIC+ undercut).
 - ``--assume S/E=holds`` adds the axiom ``holds(e)``, contradictory with every ``denies(*,e)`` and,
   for an exception, a contrary of the main rule of every claim applying ``S``; ``=fails`` adds
   ``fails(e)``, contradictory with every ``affirms(*,e)`` and a contrary of every ``assumes(*,e)``.
@@ -260,8 +262,13 @@ class Theory:
         info = self.literals[literal]
         c, e = info.claim, info.element
         if info.kind == CLAIM:
-            yield from ((claim_literal(b), True) for b in sorted(self.rebuttals.get(c, ())))
-            yield from ((claim_literal(b), False) for b in sorted(self.plain_attackers.get(c, ())))
+            # ASPIC+ has no mutual contrary: two literals each in the other's conflicts are
+            # contradictories, so a pair that rebuts, or plainly attacks both ways, is decided by
+            # preference (py_arg reads the contrariness function the same way)
+            plain = self.plain_attackers.get(c, set())
+            mutual = self.rebuttals.get(c, set()) | {b for b in plain if c in self.plain_attackers.get(b, ())}
+            yield from ((claim_literal(b), True) for b in sorted(mutual))
+            yield from ((claim_literal(b), False) for b in sorted(plain - mutual))
         elif info.kind == BASIS:
             yield from ((basis(b), True) for b in sorted(self.underminings.get(c, ())))
         elif info.kind == AFFIRMS:

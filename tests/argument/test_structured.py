@@ -1,0 +1,340 @@
+"""The structured (ASPIC+) reading of ``kg map`` checked against python-argumentation (py_arg).
+
+kg builds the arguments and defeats of the compiled theory itself (:mod:`kg.argument.structured`,
+for speed); py_arg builds them from the same theory (:func:`kg.argument.theory.to_py_arg`) with
+its own forward chaining, attack definitions and last-link elitist ordering. Every expectation here
+comes from py_arg or from the theory's structure, never from a list of answers: on the corpus, under
+assumptions and preferences, and on small theories generated with fixed seeds.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from itertools import product
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from py_arg.algorithms.semantics.get_grounded_extension import get_grounded_extension
+from py_arg.algorithms.semantics.get_preferred_extensions import get_preferred_extensions
+
+from kg.argument.map import argument_map
+from kg.argument.preferences import resolve
+from kg.argument.semantics import IN, OUT, UNDEC
+from kg.argument.structured import evaluate, read_map
+from kg.argument.theory import (
+    FAILS,
+    HOLDS,
+    Element,
+    Scheme,
+    SchemeCatalogue,
+    compile_theory,
+    to_py_arg,
+)
+from kg.argument.toggles import model_labels, toggle_model
+from kg.cli import cli
+from kg.sparql.engines import open_engine
+
+from ..conftest import CORPUS
+
+US_ART51 = "us-art51-boat-strikes"
+ARMED_ATTACK = "self-defence/armed-attack"
+RANK = {OUT: 0, UNDEC: 1, IN: 2}
+
+
+@pytest.fixture(scope="module")
+def corpus_engine():
+    return open_engine("oxigraph", corpus_dir=CORPUS)
+
+
+@pytest.fixture(scope="module")
+def corpus_map(corpus_engine) -> nx.DiGraph:
+    return argument_map(corpus_engine)
+
+
+@pytest.fixture(scope="module")
+def catalogue(corpus_engine) -> SchemeCatalogue:
+    return SchemeCatalogue.read(corpus_engine)
+
+
+def py_arg_answer(theory, preferred: bool = False):
+    """py_arg's arguments (by conclusion), defeats (as pairs of conclusions), grounded extension
+    and, when asked, preferred extensions (each a set of conclusions)."""
+    framework = to_py_arg(theory).create_abstract_argumentation_framework("kg")
+    arguments = [str(a.conclusion) for a in framework.arguments]
+    defeats = {(str(d.from_argument.conclusion), str(d.to_argument.conclusion)) for d in framework.defeats}
+    grounded = {str(a.conclusion) for a in get_grounded_extension(framework)}
+    extensions = None
+    if preferred:
+        extensions = [{str(a.conclusion) for a in e} for e in get_preferred_extensions(framework)]
+    return arguments, defeats, grounded, extensions
+
+
+def check_against_py_arg(theory, preferred: bool = False) -> None:
+    arguments, defeats, grounded, extensions = py_arg_answer(theory, preferred)
+    # one argument per literal, as the reading assumes, and the same ones
+    assert sorted(arguments) == sorted(theory.arguments())
+    found = evaluate(theory)
+    assert found.bound is None
+    assert found.defeats == defeats
+    assert {a for a, label in found.labels.items() if label == IN} == grounded
+    for c in theory.claims:
+        literal = f"claim({c})"
+        expected = IN if literal in grounded else (
+            OUT if any((a, literal) in defeats for a in grounded) else UNDEC)
+        assert found.claim_labels[c] == expected, c
+    if preferred:
+        sceptical = evaluate(theory, "preferred")
+        claims_of = [sorted(theory.literals[a].claim for a in e if theory.literals[a].kind == "claim")
+                     for e in extensions]
+        assert sceptical.extensions == sorted(map(list, {tuple(c) for c in claims_of}))
+        for c in theory.claims:
+            literal = f"claim({c})"
+            if all(literal in e for e in extensions):
+                assert sceptical.claim_labels[c] == IN, c
+            elif all(any((a, literal) in defeats for a in e) for e in extensions):
+                assert sceptical.claim_labels[c] == OUT, c
+            else:
+                assert sceptical.claim_labels[c] == UNDEC, c
+
+
+# --- the corpus ---------------------------------------------------------------------------------
+
+CORPUS_CASES = [
+    ({}, None),
+    ({ARMED_ATTACK: HOLDS}, None),
+    ({ARMED_ATTACK: FAILS}, None),
+    ({}, "courts-first"),
+    ({}, "states-first"),
+    ({ARMED_ATTACK: HOLDS}, "experts-first"),
+]
+
+
+@pytest.mark.parametrize(("assumptions", "prefer"), CORPUS_CASES, ids=[f"{a}-{p}" for a, p in CORPUS_CASES])
+def test_corpus_labels_equal_py_arg_grounded(corpus_map, catalogue, assumptions, prefer):
+    preference = resolve(prefer, (corpus_map.nodes[n]["claimant"] for n in corpus_map))
+    check_against_py_arg(compile_theory(corpus_map, catalogue, preference, assumptions))
+
+
+def test_corpus_theory_uses_every_kind_of_attack_and_an_exception(corpus_map, catalogue):
+    """So that the comparison with py_arg above exercises rebuttals, underminings, element conflicts
+    and assumed conditions, not a theory with nothing in conflict."""
+    theory = compile_theory(corpus_map, catalogue, resolve(None))
+    assert theory.rebuttals and theory.underminings
+    assert any(theory.affirmers.get(e) and theory.deniers.get(e) for e in theory.deniers)
+    assert any(theory.assumers.get(e) and theory.deniers.get(e) for e in theory.deniers)
+    assert any(theory.affirmers.get(x) for d in theory.claims for x in theory.exceptions_against(d))
+
+
+def test_preferences_change_some_label_on_the_corpus(corpus_map, catalogue):
+    labels = {}
+    for prefer in (None, "courts-first", "states-first"):
+        theory = compile_theory(corpus_map, catalogue, resolve(prefer, (corpus_map.nodes[n]["claimant"]
+                                                                        for n in corpus_map)))
+        labels[prefer] = evaluate(theory).claim_labels
+    assert labels["courts-first"] != labels[None] or labels["states-first"] != labels[None]
+
+
+def test_assuming_armed_attack_moves_the_us_art51_claim_the_expected_way(corpus_map, catalogue):
+    """The US Art. 51 claim applies self-defence, of which armed attack is a condition, and others
+    deny that element: assuming it holds can only help the claim, assuming it fails only hurt it."""
+    theory = compile_theory(corpus_map, catalogue, resolve(None))
+    us = theory.claims[US_ART51]
+    assert "self-defence" in us.schemes and ARMED_ATTACK in catalogue.schemes["self-defence"].conditions
+    assert theory.deniers.get(ARMED_ATTACK, set()) - {US_ART51}
+    label = {value: read_map(corpus_map.copy(), catalogue, resolve(None), value and {ARMED_ATTACK: value})
+             .evaluation.claim_labels[US_ART51] for value in (None, HOLDS, FAILS)}
+    assert RANK[label[FAILS]] <= RANK[label[None]] <= RANK[label[HOLDS]]
+    assert RANK[label[FAILS]] < RANK[label[HOLDS]]
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["map", "--corpus", str(CORPUS), *args], catch_exceptions=False)
+
+
+def run_json(*args: str) -> dict:
+    result = run("-f", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_cli_assume_flips_the_us_art51_claim(corpus_map, catalogue):
+    held = run_json("--assume", f"{ARMED_ATTACK}=holds", "--explain", US_ART51)
+    failed = run_json("--assume", f"{ARMED_ATTACK}=fails", "--explain", US_ART51)
+    assert held["assumptions"] == {ARMED_ATTACK: HOLDS} and failed["assumptions"] == {ARMED_ATTACK: FAILS}
+    expected = {value: read_map(corpus_map.copy(), catalogue, resolve(None), {ARMED_ATTACK: value})
+                .evaluation.claim_labels[US_ART51] for value in (HOLDS, FAILS)}
+    assert held["claims"][0]["acceptance"] == expected[HOLDS]
+    assert failed["claims"][0]["acceptance"] == expected[FAILS]
+    assert RANK[expected[FAILS]] < RANK[expected[HOLDS]]
+
+
+def test_cli_labels_are_the_structured_reading_under_a_preference(corpus_map, catalogue):
+    answer = run_json("--prefer", "courts-first")
+    assert answer["reading"] == "structured" and answer["ordering"] == "last-link, elitist"
+    assert answer["preference"]["name"] == "courts-first"
+    expected = read_map(corpus_map.copy(), catalogue, resolve("courts-first", (
+        corpus_map.nodes[n]["claimant"] for n in corpus_map))).evaluation.claim_labels
+    assert {c["claim"]: c["acceptance"] for c in answer["claims"]} == expected
+
+
+def test_explain_names_the_element_and_its_attacker(corpus_map, catalogue):
+    answer = run_json("--explain", US_ART51)
+    claim = answer["claims"][0]
+    theory = compile_theory(corpus_map, catalogue, resolve(None))
+    deniers = theory.deniers[ARMED_ATTACK] - {US_ART51}
+    reasons = [r for r in claim["explanation"]["reasons"]
+               if r["element"] == ARMED_ATTACK and r["by"] in deniers]
+    assert reasons and all(r["kind"] == "denies" for r in reasons)
+    text = claim["explanation"]["text"]
+    assert text.startswith({"in": "in", "out": "out", "undec": "undecided"}[claim["acceptance"]])
+    assert catalogue.elements[ARMED_ATTACK].label in text
+    assert any(corpus_map.nodes[r["by"]]["claimant_label"] in text for r in reasons)
+    # with the element assumed to fail, the assumption is named as a reason too
+    failed = run_json("--assume", f"{ARMED_ATTACK}=fails", "--explain", US_ART51)["claims"][0]["explanation"]
+    assert any(r["assumption"] == f"{ARMED_ATTACK}=fails" for r in failed["reasons"])
+
+
+def test_explain_names_the_preference_that_decided(corpus_map, catalogue):
+    """Under an ordering, some explanation of a rebuttal or element conflict says which group ranks
+    above which, wherever the two sides rank differently."""
+    answer = run_json("--prefer", "courts-first")
+    decided = [r for c in answer["claims"] for r in c["explanation"]["reasons"] if r["preference"]]
+    assert decided
+    assert all("'courts-first'" in r["preference"] for r in decided)
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (("--explain", "us-art51-boat-strike"), "did you mean 'us-art51-boat-strikes'?"),
+    (("--assume", "self-defence/armed-atack=holds"), f"did you mean '{ARMED_ATTACK}'?"),
+    (("--assume", f"{ARMED_ATTACK}=maybe"), "SCHEME/ELEMENT=holds"),
+    (("--prefer", "courts-frist"), "did you mean 'courts-first'?"),
+    (("--prefer", "judicial>stat"), "did you mean 'state'?"),
+    (("--reading", "abstract", "--explain", US_ART51), "--reading structured"),
+])
+def test_bad_names_exit_2_with_one_line(args, fragment):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: ") and fragment in lines[0]
+
+
+def test_the_cli_offers_exactly_the_library_readings():
+    from kg import cli as cli_module
+    from kg.argument.structured import READINGS
+
+    assert cli_module.READINGS == READINGS
+
+
+def test_toggle_model_labels_equal_the_reading_for_assumption_choices(corpus_map, catalogue):
+    model = toggle_model(corpus_map, None, catalogue=catalogue)
+    assert model["format"] == "ilkg-toggle-model/1"
+    assert set(model["claims"]) == set(corpus_map)
+    assert model["labels"] == evaluate(compile_theory(corpus_map, catalogue, resolve(None))).claim_labels
+    rng = random.Random(15)
+    elements = sorted(catalogue.elements)
+    choices = [{}, {ARMED_ATTACK: HOLDS}, {ARMED_ATTACK: FAILS}]
+    choices += [{e: rng.choice((HOLDS, FAILS)) for e in rng.sample(elements, 3)} for _ in range(5)]
+    for chosen in choices:
+        expected = evaluate(compile_theory(corpus_map, catalogue, resolve(None), chosen)).claim_labels
+        assert model_labels(model, chosen) == expected, chosen
+    # stable: the same model twice
+    assert json.dumps(toggle_model(corpus_map, None, catalogue=catalogue)) == json.dumps(model)
+
+
+# --- generated theories -------------------------------------------------------------------------
+
+def small_catalogue() -> SchemeCatalogue:
+    """Two tests: S with two conditions and an exception, T with one condition establishing S's
+    exception (as self-defence establishes the exception to the prohibition of force)."""
+    elements = {
+        "s/a": Element("s/a", "s", "condition", "A"), "s/b": Element("s/b", "s", "condition", "B"),
+        "s/x": Element("s/x", "s", "exception", "X"), "t/c": Element("t/c", "t", "condition", "C"),
+    }
+    schemes = {"s": Scheme("s", "S", ("s/a", "s/b"), ("s/x",), ()),
+               "t": Scheme("t", "T", ("t/c",), (), ("s/x",))}
+    return SchemeCatalogue(schemes, elements)
+
+
+KINDS = ("rebuts", "undermines", "attacks", "undercuts")
+
+
+def random_map(rng: random.Random, size: int) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    elements = ["s/a", "s/b", "s/x", "t/c"]
+    for i in range(size):
+        positions = rng.sample(elements, rng.randint(0, 2))
+        split = rng.randint(0, len(positions))
+        graph.add_node(f"c{i}", claimant=f"p{rng.randint(0, 2)}", claimant_type="State",
+                       schemes=sorted(rng.sample(["s", "t"], rng.randint(0, 2))),
+                       affirms=sorted(positions[:split]), denies=sorted(positions[split:]))
+    nodes = list(graph)
+    for _ in range(rng.randint(0, size + 1)):
+        a, b = rng.sample(nodes, 2)
+        kinds = sorted(rng.sample(KINDS, rng.randint(1, 2)))
+        graph.add_edge(a, b, relation="attacks", kind=kinds[0], kinds=kinds)
+    return graph
+
+
+def random_case(seed: int):
+    rng = random.Random(seed)
+    graph = random_map(rng, rng.randint(2, 6))
+    catalogue = small_catalogue()
+    assumptions = {e: rng.choice((HOLDS, FAILS))
+                   for e in rng.sample(sorted(catalogue.elements), rng.randint(0, 2))}
+    claimants = sorted({graph.nodes[n]["claimant"] for n in graph})
+    rng.shuffle(claimants)
+    prefer = None if rng.random() < 0.3 else ">".join(claimants)
+    return graph, catalogue, assumptions, resolve(prefer, claimants)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_generated_theories_equal_py_arg_grounded(seed):
+    graph, catalogue, assumptions, preference = random_case(seed)
+    check_against_py_arg(compile_theory(graph, catalogue, preference, assumptions))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_small_generated_theories_equal_py_arg_preferred(seed):
+    rng = random.Random(1000 + seed)
+    graph = random_map(rng, rng.randint(2, 3))
+    catalogue = small_catalogue()
+    assumptions = {e: rng.choice((HOLDS, FAILS))
+                   for e in rng.sample(sorted(catalogue.elements), rng.randint(0, 1))}
+    theory = compile_theory(graph, catalogue, resolve(None), assumptions)
+    if len(theory.arguments()) > 14:
+        theory = compile_theory(nx.DiGraph(graph.subgraph(sorted(graph)[:2])), catalogue, resolve(None), {})
+    assert len(theory.arguments()) <= 14, "keep py_arg's brute-force preferred search small"
+    check_against_py_arg(theory, preferred=True)
+
+
+def test_generated_theories_cover_every_kind_of_conflict():
+    """The seeds above exercise rebuttals, underminings, plain attacks, undercuts not carried by an
+    element, element conflicts, exceptions and both assumptions."""
+    seen = set()
+    for seed in range(60):
+        graph, catalogue, assumptions, preference = random_case(seed)
+        theory = compile_theory(graph, catalogue, preference, assumptions)
+        seen |= {name for name, found in (("rebuts", theory.rebuttals), ("undermines", theory.underminings),
+                                          ("attacks", theory.plain_attackers),
+                                          ("undercuts", theory.undercutters)) if found}
+        if any(theory.affirmers.get(e) and theory.deniers.get(e) for e in theory.deniers):
+            seen.add("element")
+        if any(theory.affirmers.get("s/x", set()) - {d} for d in theory.appliers.get("s", ())):
+            seen.add("exception")
+        seen |= set(assumptions.values())
+        seen |= {"preference"} if not preference.is_none else set()
+    assert seen == {"rebuts", "undermines", "attacks", "undercuts", "element", "exception", HOLDS, FAILS,
+                    "preference"}
+
+
+def test_product_of_assumptions_on_a_generated_map_matches_the_toggle_model():
+    graph, catalogue, _, preference = random_case(7)
+    model = toggle_model(graph, preference, catalogue=catalogue)
+    elements = sorted(catalogue.elements)
+    for values in product((None, HOLDS, FAILS), repeat=len(elements)):
+        chosen = {e: v for e, v in zip(elements, values, strict=True) if v}
+        expected = evaluate(compile_theory(graph, catalogue, preference, chosen)).claim_labels
+        assert model_labels(model, chosen) == expected, chosen
