@@ -9,8 +9,8 @@ when its argument is defeated by an accepted argument, **undec** otherwise.
 
 Why not py_arg's own construction: py_arg (python-argumentation) builds arguments by forward
 chaining and the defeat relation by testing every ordered pair of arguments, each test walking
-both arguments' sub-arguments; on the corpus (224 arguments) that takes 0.6 s, on 2,000 arguments
-about a minute, and it grows with the square (``benchmarks/structured.py``). The theories
+both arguments' sub-arguments, so its work grows at least with the square of the arguments (not
+yet measured by a benchmark script here). The theories
 compiled here have a known structure — one argument per literal (no literal is concluded by two
 rules), arguments at most four rules deep, every attack at a literal's known conflicts — so the
 defeats are found by visiting, for each argument's sub-argument, only the literals in conflict

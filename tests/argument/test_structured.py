@@ -338,3 +338,23 @@ def test_product_of_assumptions_on_a_generated_map_matches_the_toggle_model():
         chosen = {e: v for e, v in zip(elements, values, strict=True) if v}
         expected = evaluate(compile_theory(graph, catalogue, preference, chosen)).claim_labels
         assert model_labels(model, chosen) == expected, chosen
+
+
+def test_a_part_over_the_defeat_bound_is_undecided_and_said(corpus_map, catalogue, monkeypatch):
+    """Issue 13 item 3 for the structured reading: a part whose defeats exceed the bound is left
+    undec and marked, the rest is exact, and a BoundReached warning names it."""
+    from kg import limits
+    from kg.errors import BoundReached
+
+    exact = evaluate(compile_theory(corpus_map, catalogue, resolve(None)))
+    monkeypatch.setattr(limits, "STRUCTURED_DEFEATS", 0)
+    with pytest.warns(BoundReached, match="structured reading: building the defeats stopped at its bound"):
+        found = read_map(corpus_map.copy(), catalogue, resolve(None))
+    bounded = found.evaluation.bounded
+    assert bounded and bounded < set(corpus_map)
+    for c in corpus_map:
+        if c in bounded:
+            assert found.graph.nodes[c]["acceptance"] == UNDEC and found.graph.nodes[c]["bound_reached"]
+        else:
+            # a claim in a part without defeats: nothing attacks it, as in the exact reading
+            assert found.graph.nodes[c]["acceptance"] == exact.claim_labels[c] == IN
