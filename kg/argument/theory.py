@@ -302,18 +302,6 @@ class Theory:
         schemes = self.catalogue.schemes
         return sorted({x for s in self.claims[d].schemes if s in schemes for x in schemes[s].exceptions})
 
-    def conflict_count(self) -> int:
-        """How many conflicts (ordered pairs of literals) the theory holds, without listing them."""
-        total = 0
-        for e in set(self.affirmers) | set(self.deniers) | set(self.assumers):
-            deny = self.deniers.get(e, set())
-            total += (2 * len(self.affirmers.get(e, ())) + len(self.assumers.get(e, ()))) * len(deny)
-        for d in self.claims:
-            total += sum(len(self.affirmers.get(x, ())) for x in self.exceptions_against(d))
-        total += sum(len(v) for v in (*self.rebuttals.values(), *self.underminings.values(),
-                                      *self.plain_attackers.values(), *self.undercutters.values()))
-        return total
-
 
 def _sorted_unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(items)))
