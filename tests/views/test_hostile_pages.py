@@ -58,7 +58,8 @@ ILK = "https://w3id.org/ilkg/ontology#"
 # Every field make_hostile_corpus fills, by its marker; the quote is the hostile sentence itself.
 FIELDS = ("actor-name", "actor-alias", "actor-role", "event-label", "event-description", "event-alias",
           "norm-notation", "norm-label", "norm-definition", "norm-alias", "document-title",
-          "document-genre", "document-note", "piece-title", "claim-note")
+          "document-genre", "document-note", "piece-title", "claim-note",
+          "claim-proposition")
 # What a payload would leave in the page if it became markup: fragments of the raw payloads.
 LIVE = ("<script>window.__pwned", '<img src=x onerror="window', "<svg onload=", "<img src=x onerror=alert",
         '<a href="javascript:')

@@ -363,6 +363,7 @@ def hostile_corpus(mini_corpus) -> Path:
           invokes: [hostile-principle, un-charter-art-2-4]
           stance: alleges-violation
           date: 2026-01-03
+          proposition: "The strikes broke a hostile principle {HOSTILE}."
           quote: "Hostile passage: {HOSTILE} ends here."
         - id: ven-moncada-art-2-4
           claimant: VEN
@@ -373,6 +374,7 @@ def hostile_corpus(mini_corpus) -> Path:
           stance: alleges-violation
           attacks: [hostile-quote]
           date: 2026-01-03
+          proposition: The US strikes violated the UN Charter.
           quote: "He said the U.S. had violated the founding U.N. Charter"
         - id: us-art51-boat-strikes
           claimant: USA
@@ -381,6 +383,7 @@ def hostile_corpus(mini_corpus) -> Path:
           stance: justifies
           supports: [hostile-quote]
           date: 2025-10
+          proposition: The boat strikes were lawful self-defence under Article 51.
           quote: "In October, the U.S. justified its action as consistent with Article 51"
     """)
     text = root / "documents" / f"{MINI_DOC}.txt"
@@ -408,7 +411,7 @@ def hostile_corpus(mini_corpus) -> Path:
     rewrite(root / "catalogues" / "events.yaml", events)
     rewrite(root / "documents" / f"{MINI_DOC}.yaml", title)
     (root / "catalogues" / "norms.yaml").write_text(yaml.safe_dump({"norms": [{
-        "id": "hostile-principle", "type": "principle", "notation": f"Principle {HOSTILE}",
+        "id": "hostile-principle", "type": "principle", "source_type": "general-principle", "notation": f"Principle {HOSTILE}",
         "label": {"en": f"Hostile principle {HOSTILE}", "es": f"Principio hostil {HOSTILE}"},
     }]}, allow_unicode=True), encoding="utf-8")
     return root
