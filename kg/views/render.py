@@ -66,16 +66,18 @@ KINDS = ("claim", "actor", "norm", "event")  # the order in which a bare --focus
 ACTOR_CLASSES = {
     "State": "state", "InternationalOrganization": "international-organization",
     "GroupOfStates": "group-of-states", "NonGovernmentalOrganization": "ngo",
-    "ResearchInstitution": "research-institution", "Person": "person",
+    "ResearchInstitution": "research-institution", "ExpertBody": "expert-body", "Person": "person",
     "MediaOutlet": "media-outlet", "NonStateGroup": "non-state-group",
 }
-# actor type -> (fill, legend); Okabe–Ito colours, told apart with the common colour blindnesses
+# actor type -> (fill, legend); Okabe–Ito colours (and Tol's indigo), told apart with the common colour
+# blindnesses
 ACTOR_STYLE = {
     "state": ("#0072b2", "State"),
     "international-organization": ("#56b4e9", "International organisation"),
     "group-of-states": ("#009e73", "Group of states"),
     "ngo": ("#e69f00", "NGO"),
     "research-institution": ("#f0e442", "Think tank or research institution"),
+    "expert-body": ("#332288", "Expert body (treaty body, special procedure)"),
     "person": ("#cc79a7", "Person"),
     "media-outlet": ("#999999", "Media outlet"),
     "non-state-group": ("#d55e00", "Non-state group"),

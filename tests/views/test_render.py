@@ -171,7 +171,7 @@ def test_page_is_one_file_that_loads_nothing(pages, visit):
         assert not re.search(reference, markup, re.IGNORECASE), reference
     styles = "".join(re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL))
     assert not re.search(r"@import|url\(\s*(?![\"']?data:)", styles)
-    assert markup.count("<script") == 3  # the JSON block, vis-network, ours
+    assert markup.count("<script") == 4  # the JSON block, vis-network, the shared evaluator, ours
     visit.open(pages["all"])
     elements = "img, iframe, link, object, embed, [src], [href]"
     assert visit.js("(selector) => document.querySelectorAll(selector).length", elements) == 0
@@ -411,7 +411,8 @@ def hostile_corpus(mini_corpus) -> Path:
     rewrite(root / "catalogues" / "events.yaml", events)
     rewrite(root / "documents" / f"{MINI_DOC}.yaml", title)
     (root / "catalogues" / "norms.yaml").write_text(yaml.safe_dump({"norms": [{
-        "id": "hostile-principle", "type": "principle", "source_type": "general-principle", "notation": f"Principle {HOSTILE}",
+        "id": "hostile-principle", "type": "principle", "source_type": "general-principle",
+        "notation": f"Principle {HOSTILE}",
         "label": {"en": f"Hostile principle {HOSTILE}", "es": f"Principio hostil {HOSTILE}"},
     }]}, allow_unicode=True), encoding="utf-8")
     return root
@@ -429,7 +430,7 @@ def assert_markup_is_text(visit: Visit, nodes: list[str], cards_with_markup: int
     assert seen_markup >= cards_with_markup
     # the only elements are the page's own: no <img>, <a> or extra <script> from the data
     assert visit.js("document.querySelectorAll('img, a, iframe, object, embed').length") == 0
-    assert visit.js("document.scripts.length") == 3
+    assert visit.js("document.scripts.length") == 4
     assert visit.js("document.querySelectorAll('[onerror], [onmouseover], [onclick]').length") == 0
     visit.page.wait_for_timeout(300)  # an onerror would fire by now
     visit.assert_clean()
@@ -526,6 +527,9 @@ def test_five_thousand_nodes_render_fast_and_open(visit, tmp_path):
     visit.open(page, timeout=90_000)
     opened = time.perf_counter() - started
     assert opened < 60, f"opening the page of 5,000 nodes took {opened:.1f} s"
+    first = visit.js("ilkg.firstView")
+    assert visit.shown() == first and 0 < len(first) < 100  # the main dispute first, not 5,000 nodes
+    visit.page.click("#reset")  # "Show all"
     assert visit.js("ilkg.network.body.data.nodes.length") == 5000
     assert visit.js("ilkg.network.body.data.edges.length") == graph.number_of_edges()
     positions = visit.js("ilkg.network.getPositions(['actor:a0', 'claim:c0'])")

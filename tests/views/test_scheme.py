@@ -398,3 +398,63 @@ def test_page_is_one_file_that_loads_nothing_and_the_same_bytes(tmp_path):
     assert markup.count("<script") == 3  # the JSON block, the shared evaluator, the page's script
     [policy] = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
     assert unescape(policy).startswith("default-src 'none'; script-src 'sha256-")
+
+
+# --- the page of the corpus against `kg map --assume` -------------------------------------------
+
+
+# Choices of a student on a test's page (each page has a control per element of its test; its
+# claims are every claim in scope); what the labels must be is asked of `kg map --assume`, never
+# written here.
+FORCE = "prohibition-of-force"
+CORPUS_CHOICES = {
+    "self-defence": [{ARMED_ATTACK: "holds"}, {ARMED_ATTACK: "holds", NECESSITY: "fails"},
+                     {ARMED_ATTACK: "fails", NECESSITY: "holds"}],
+    FORCE: [{f"{FORCE}/against-another-state": "holds"}, {f"{FORCE}/use-or-threat-of-force": "fails"},
+            {f"{FORCE}/against-another-state": "fails", f"{FORCE}/self-defence": "holds"}],
+}
+
+
+def kg_map_labels(choice: dict[str, str], *scope: str) -> dict[str, str]:
+    """Each claim's label as `kg map --assume ELEMENT=VALUE ... -f json` prints it."""
+    import json
+
+    assume = [argument for element, value in sorted(choice.items())
+              for argument in ("--assume", f"{element}={value}")]
+    result = CliRunner().invoke(cli, ["map", "--corpus", str(CORPUS), "-f", "json", *assume, *scope],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return {claim["claim"]: claim["acceptance"] for claim in json.loads(result.stdout)["claims"]}
+
+
+@pytest.mark.parametrize("scheme_id", sorted(CORPUS_CHOICES))
+def test_corpus_page_labels_are_what_kg_map_assume_gives(engine, visit, tmp_path, scheme_id):
+    page = tmp_path / f"{scheme_id}.html"
+    page.write_text(scheme_output(engine, scheme_id, "html"), encoding="utf-8")
+    visit.open(page)
+    unassumed = kg_map_labels({})
+    assert visit.labels() == unassumed
+    changed = 0
+    for choice in CORPUS_CHOICES[scheme_id]:
+        for element, value in choice.items():
+            visit.choose(element, value)
+        expected = kg_map_labels(choice)
+        assert visit.labels() == expected, choice
+        changed += expected != unassumed
+        visit.page.click("#reset")
+    assert changed >= 1  # the assumptions matter on the corpus: the comparison is not vacuous
+    assert visit.labels() == unassumed
+    visit.assert_clean()
+
+
+def test_corpus_page_of_a_scope_labels_the_scoped_claims(visit, tmp_path):
+    scope = ("--event", "us-boat-strikes")
+    page = tmp_path / "scoped.html"
+    result = CliRunner().invoke(cli, ["scheme", "self-defence", "--corpus", str(CORPUS), "-f", "html",
+                                      "-o", str(page), *scope], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    visit.open(page)
+    assert visit.labels() == kg_map_labels({}, *scope)
+    visit.choose(ARMED_ATTACK, "holds")
+    assert visit.labels() == kg_map_labels({ARMED_ATTACK: "holds"}, *scope)
+    visit.assert_clean()
