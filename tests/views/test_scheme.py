@@ -36,7 +36,7 @@ from kg.views.scheme import (
 )
 
 from ..conftest import CORPUS, RECORD_CSP
-from .conftest import Watched, watched
+from .conftest import Watched, kg_map_labels, watched
 
 ARMED_ATTACK = "self-defence/armed-attack"
 NECESSITY = "self-defence/necessity"
@@ -413,18 +413,6 @@ CORPUS_CHOICES = {
     FORCE: [{f"{FORCE}/against-another-state": "holds"}, {f"{FORCE}/use-or-threat-of-force": "fails"},
             {f"{FORCE}/against-another-state": "fails", f"{FORCE}/self-defence": "holds"}],
 }
-
-
-def kg_map_labels(choice: dict[str, str], *scope: str) -> dict[str, str]:
-    """Each claim's label as `kg map --assume ELEMENT=VALUE ... -f json` prints it."""
-    import json
-
-    assume = [argument for element, value in sorted(choice.items())
-              for argument in ("--assume", f"{element}={value}")]
-    result = CliRunner().invoke(cli, ["map", "--corpus", str(CORPUS), "-f", "json", *assume, *scope],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return {claim["claim"]: claim["acceptance"] for claim in json.loads(result.stdout)["claims"]}
 
 
 @pytest.mark.parametrize("scheme_id", sorted(CORPUS_CHOICES))
