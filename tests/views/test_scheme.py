@@ -132,6 +132,19 @@ def test_quotes_on_demand(corpus_map):
     assert quote in rows[1][4 + [p.id for p in table.parties].index("amnesty-international")]
 
 
+def test_each_quote_is_shown_once_with_the_claim_it_is_from(corpus_map):
+    """Regression: a passage quoted twice by one claim (a pull-quote and the body) was shown twice."""
+    claim = "amnesty-no-label-law-enforcement"
+    quotes = corpus_map.nodes[claim]["quotes"]
+    assert len(set(quotes)) < len(quotes)  # the corpus has such a claim
+    table = scheme_table(corpus_map, "prohibition-of-force", element_order(CORPUS))
+    text = " ".join(table_markdown(table, quotes=True).split())
+    number = table.number(claim)
+    for quote in set(quotes):
+        shown = f"\\[{number}\\] “{' '.join(quote.split())}”"
+        assert text.count(shown) == 1, shown
+
+
 def test_a_narrow_terminal_gets_a_wrapped_table(corpus_map):
     table = scheme_table(corpus_map, "self-defence", element_order(CORPUS))
     lines = table_text(table, width=100).splitlines()
@@ -153,6 +166,8 @@ def test_markdown_shows_the_data_as_text():
     ("self-defense", "unknown legal test 'self-defense' (did you mean 'self-defence'?); known: "),
     ("armed attack", "'armed attack' is an element of the legal test 'self-defence', not a test: "
                      "kg scheme self-defence"),
+    ("armed-attack", "'armed-attack' is an element of the legal test 'self-defence', not a test: "
+                     "kg scheme self-defence"),  # regression: was "did you mean 'armed-conflict'?"
     ("nothing-like-it", "unknown legal test 'nothing-like-it'; known: act-of-aggression, "),
 ])
 def test_an_unknown_test_is_one_line_with_what_was_meant(engine, name, message):
