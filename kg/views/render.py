@@ -121,7 +121,7 @@ LABEL_STYLE = {
     "out": ("#b2182b", "Label out: an attack on it stands"),
     "undec": ("#e08214", "Label undecided: the reading leaves it open"),
 }
-FIRST_VIEW_CLAIMS = 40  # the first view shows at most this many claims ...
+FIRST_VIEW_CLAIMS = 16  # the first view shows at most this many claims (a screenful one can read) ...
 FIRST_VIEW_ALL = 60  # ... and a page of at most this many nodes is shown whole from the start
 DISPUTE_CLAIMS = 3  # a dispute: claims linked by attacks, at least this many
 LABEL_CHARS = 90  # a claim's proposition on the canvas is shortened to this
@@ -243,8 +243,8 @@ def first_view(graph: nx.DiGraph, focus: str | None = None) -> list[str] | None:
     The main dispute: the claims of the largest disputes (weakly connected parts of the attack
     graph with at least :data:`DISPUTE_CLAIMS` claims), largest first, while they fit in
     :data:`FIRST_VIEW_CLAIMS` claims (a larger first part is cut to the claims nearest its most
-    attacked and attacking claim), with the actors who make them. A small page is shown whole,
-    as is one whose ``focus`` lies outside the main dispute.
+    attacked and attacking claim, the most engaged first), with the actors who make them. A small
+    page is shown whole, as is one whose ``focus`` lies outside the main dispute.
     """
     if graph.number_of_nodes() <= FIRST_VIEW_ALL:
         return None
@@ -259,7 +259,7 @@ def first_view(graph: nx.DiGraph, focus: str | None = None) -> list[str] | None:
         elif not chosen:
             hub = min(part, key=lambda n: (-attacks.degree(n), n))
             distance = nx.single_source_shortest_path_length(attacks, hub)
-            chosen = sorted(part, key=lambda n: (distance[n], n))[:FIRST_VIEW_CLAIMS]
+            chosen = sorted(part, key=lambda n: (distance[n], -attacks.degree(n), n))[:FIRST_VIEW_CLAIMS]
     if not chosen:
         return None
     shown = set(chosen) | {actor for claim in chosen
