@@ -124,14 +124,19 @@ def element_order(corpus_dir: Path | str | None) -> dict[str, int]:
     return order
 
 
+def in_order(elements, order: dict[str, int]) -> tuple[CatalogueElement, ...]:
+    """A test's ``elements`` as a lawyer goes through them: conditions, then exceptions, each in
+    the catalogue's order (``order``, from :func:`element_order`; then by id)."""
+    return tuple(sorted(elements, key=lambda e: (ROLES.index(e.role), order.get(e.id, len(order)), e.id)))
+
+
 def scheme_table(graph: nx.DiGraph, name: str, order: dict[str, int] | None = None) -> SchemeTable:
     """The table of the legal test ``name`` over the claims of ``graph`` (an argument map, whose
     ``scheme_catalogue`` names the tests)."""
     catalogue = graph.graph.get("scheme_catalogue") or {}
     scheme = find_scheme(catalogue, name)
     order = order or {}
-    elements = tuple(sorted(scheme.elements, key=lambda e: (ROLES.index(e.role), order.get(e.id, len(order)),
-                                                           e.id)))
+    elements = in_order(scheme.elements, order)
     ids = {e.id for e in elements}
     establishing = {s.id: s.label for s in catalogue.values() if s.establishes in ids}
     said: dict[tuple[str, str], dict[str, set[str]]] = {}  # (element, party) -> position -> claims

@@ -15,6 +15,7 @@ import random
 import re
 import textwrap
 import time
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -428,6 +429,25 @@ RENDER_CHOICES = [
     {"prohibition-of-force/against-another-state": "holds", "self-defence/armed-attack": "fails"},
     {"non-intervention/domaine-reserve": "fails", "enforcement-jurisdiction/enforcement-act": "fails"},
 ]
+
+
+def test_what_if_offers_the_most_engaged_tests_first_each_as_a_lawyer_reads_it(corpus, loaded):
+    """The panel lists the tests the claims engage most first (applied, or an element affirmed or
+    denied), and each test's conditions before its exceptions, in the order of the catalogue."""
+    visit = loaded
+    offered = visit.js("[...document.querySelectorAll('#assumptions select')].map((s) => s.dataset.element)")
+    headings = visit.js("[...document.querySelectorAll('#assumptions h3')].map((h) => h.textContent)")
+    engaged = Counter()
+    for claim in corpus.claims.values():
+        engaged.update(set(claim.schemes) | {e.split("/")[0] for e in (*claim.affirms, *claim.denies)})
+    tests = sorted(corpus.schemes.values(), key=lambda s: (-engaged[s.id], s.id))
+    expected = [e.id for test in tests for role in ("condition", "exception")
+                for e in test.elements if e.role == role]
+    assert offered == [e for e in expected if e in set(offered)] and len(offered) > 10
+    shown = [t for t in tests if any(e.id in offered for e in t.elements)]
+    assert headings == [t.labels["en"] for t in shown]
+    assert engaged[shown[0].id] > engaged[shown[-1].id]  # the order says something on the corpus
+    visit.assert_clean()
 
 
 @pytest.mark.parametrize(("page", "scope"), [("all", ()), ("event", ("--event", "us-boat-strikes"))])
