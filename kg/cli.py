@@ -607,7 +607,11 @@ def render(output: Path, focus: str | None, corpus_dir: Path, data: Path | None,
     """Write an interactive page of the graph for students (one file, works offline).
 
     Actors, norms, events and claims, coloured by actor type and stance, with the quote and its
-    source on hover, and filters by actor, norm, event and date.
+    source on hover, and filters by actor, norm, event and date. Each claim is drawn as its
+    proposition, each attack by its kind (rebuts thick, undercuts dashed, undermines dotted), each
+    claim's border is its label under the structured reading (kg map), and the page opens on the
+    main dispute ("Show all" for the rest). "What if..." sets an element of a legal test to holds
+    or fails and relabels the claims, as kg map --assume does.
 
     \b
     Examples:

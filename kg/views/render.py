@@ -58,6 +58,7 @@ from ..graph.pipeline import DEFAULT_CORPUS
 from ..sparql.engines import Engine, open_engine
 from ..sparql.saved_queries import internal_query, saved_queries
 from .pages import asset, csp, read_asset, script_json, template_environment
+from .scheme import element_order, in_order
 
 TITLE = "International-Law Knowledge Graph"
 KINDS = ("claim", "actor", "norm", "event")  # the order in which a bare --focus id is looked up
@@ -66,16 +67,18 @@ KINDS = ("claim", "actor", "norm", "event")  # the order in which a bare --focus
 ACTOR_CLASSES = {
     "State": "state", "InternationalOrganization": "international-organization",
     "GroupOfStates": "group-of-states", "NonGovernmentalOrganization": "ngo",
-    "ResearchInstitution": "research-institution", "Person": "person",
+    "ResearchInstitution": "research-institution", "ExpertBody": "expert-body", "Person": "person",
     "MediaOutlet": "media-outlet", "NonStateGroup": "non-state-group",
 }
-# actor type -> (fill, legend); Okabe–Ito colours, told apart with the common colour blindnesses
+# actor type -> (fill, legend); Okabe–Ito colours (and Tol's indigo), told apart with the common colour
+# blindnesses
 ACTOR_STYLE = {
     "state": ("#0072b2", "State"),
     "international-organization": ("#56b4e9", "International organisation"),
     "group-of-states": ("#009e73", "Group of states"),
     "ngo": ("#e69f00", "NGO"),
     "research-institution": ("#f0e442", "Think tank or research institution"),
+    "expert-body": ("#332288", "Expert body (treaty body, special procedure)"),
     "person": ("#cc79a7", "Person"),
     "media-outlet": ("#999999", "Media outlet"),
     "non-state-group": ("#d55e00", "Non-state group"),
@@ -119,7 +122,7 @@ LABEL_STYLE = {
     "out": ("#b2182b", "Label out: an attack on it stands"),
     "undec": ("#e08214", "Label undecided: the reading leaves it open"),
 }
-FIRST_VIEW_CLAIMS = 40  # the first view shows at most this many claims ...
+FIRST_VIEW_CLAIMS = 16  # the first view shows at most this many claims (a screenful one can read) ...
 FIRST_VIEW_ALL = 60  # ... and a page of at most this many nodes is shown whole from the start
 DISPUTE_CLAIMS = 3  # a dispute: claims linked by attacks, at least this many
 LABEL_CHARS = 90  # a claim's proposition on the canvas is shortened to this
@@ -204,12 +207,13 @@ def _key(iri) -> str | None:
 
 
 def write_page(engine: Engine, output: Path | str, *, scope: Scope | None = None,
-               focus: str | None = None) -> Path:
-    """Write the page of the claims in ``scope`` to ``output`` atomically, centred on ``focus``."""
+               focus: str | None = None, corpus_dir: Path | str | None = None) -> Path:
+    """Write the page of the claims in ``scope`` to ``output`` atomically, centred on ``focus``;
+    ``corpus_dir`` (if the graph is a corpus's) gives the order of its own legal tests' elements."""
     graph = page_graph(engine, scope)
     model = structured_model(engine, graph.graph["claims_map"])
-    write_atomic(output, page_html(graph, focus=focus, summary=_summary(graph, scope), model=model)
-                 .encode("utf-8"))
+    write_atomic(output, page_html(graph, focus=focus, summary=_summary(graph, scope), model=model,
+                                   order=element_order(corpus_dir)).encode("utf-8"))
     return Path(output)
 
 
@@ -241,8 +245,8 @@ def first_view(graph: nx.DiGraph, focus: str | None = None) -> list[str] | None:
     The main dispute: the claims of the largest disputes (weakly connected parts of the attack
     graph with at least :data:`DISPUTE_CLAIMS` claims), largest first, while they fit in
     :data:`FIRST_VIEW_CLAIMS` claims (a larger first part is cut to the claims nearest its most
-    attacked and attacking claim), with the actors who make them. A small page is shown whole,
-    as is one whose ``focus`` lies outside the main dispute.
+    attacked and attacking claim, the most engaged first), with the actors who make them. A small
+    page is shown whole, as is one whose ``focus`` lies outside the main dispute.
     """
     if graph.number_of_nodes() <= FIRST_VIEW_ALL:
         return None
@@ -257,7 +261,7 @@ def first_view(graph: nx.DiGraph, focus: str | None = None) -> list[str] | None:
         elif not chosen:
             hub = min(part, key=lambda n: (-attacks.degree(n), n))
             distance = nx.single_source_shortest_path_length(attacks, hub)
-            chosen = sorted(part, key=lambda n: (distance[n], n))[:FIRST_VIEW_CLAIMS]
+            chosen = sorted(part, key=lambda n: (distance[n], -attacks.degree(n), n))[:FIRST_VIEW_CLAIMS]
     if not chosen:
         return None
     shown = set(chosen) | {actor for claim in chosen
@@ -268,10 +272,11 @@ def first_view(graph: nx.DiGraph, focus: str | None = None) -> list[str] | None:
 
 
 def page_html(graph: nx.DiGraph, *, focus: str | None = None, title: str = TITLE,
-              summary: str = "", model: dict | None = None) -> str:
+              summary: str = "", model: dict | None = None, order: dict[str, int] | None = None) -> str:
     """The page of a graph shaped like :func:`page_graph`'s, as one HTML document; ``model``, the
     toggle model of its claims (:func:`structured_model`), labels them and drives the controls
-    that assume an element holds or fails."""
+    that assume an element holds or fails, shown in :func:`assumption_order` (``order``: each
+    element's place in the catalogue files, :func:`kg.views.scheme.element_order`)."""
     try:
         from markupsafe import Markup
         from pyvis.network import Network  # imports IPython: only when a page is drawn
@@ -303,6 +308,7 @@ def page_html(graph: nx.DiGraph, *, focus: str | None = None, title: str = TITLE
             node["x"], node["y"] = positions[node["id"]]
     data = {"nodes": nodes, "edges": edges, "options": _options(len(nodes)), "focus": focus_key,
             "firstView": first_view(graph, focus_key), "model": model, "schemes": _scheme_labels(graph),
+            "assumptionOrder": assumption_order(graph, element_order(None) if order is None else order),
             "labelStyle": {name: style[0] for name, style in LABEL_STYLE.items()}}
     scripts = [_vis_asset("vis-network.min.js"), asset("shared_assets", "assumptions.js"),
                asset("render_assets", "page.js")]
@@ -316,6 +322,21 @@ def page_html(graph: nx.DiGraph, *, focus: str | None = None, title: str = TITLE
         facets=_facet_options(graph, facets), dates=_date_range(facets), legend=_legend(),
         structured=model is not None,
     )
+
+
+def assumption_order(graph: nx.DiGraph, order: dict[str, int]) -> list[str]:
+    """The elements of the legal tests in the order the "What if" panel offers them: the tests the
+    page's claims engage most first (a claim engages a test it applies or one whose element it
+    affirms or denies), so that the main dispute's tests come before a side issue; within a test,
+    its conditions, then its exceptions, each in the catalogue's order (``order``)."""
+    claims = graph.graph.get("claims_map", nx.DiGraph())
+    catalogue = claims.graph.get("scheme_catalogue") or {}
+    engaged: Counter[str] = Counter()
+    for _, data in claims.nodes(data=True):
+        positions = (*data.get("affirms", ()), *data.get("denies", ()))
+        engaged.update(set(data.get("schemes", ())) | {e.partition("/")[0] for e in positions})
+    tests = sorted(catalogue.values(), key=lambda s: (-engaged[s.id], s.id))
+    return [element.id for test in tests for element in in_order(test.elements, order)]
 
 
 def _scheme_labels(graph: nx.DiGraph) -> dict[str, str]:
@@ -542,4 +563,5 @@ def render_page(output: Path | str, *, corpus_dir: Path | str = DEFAULT_CORPUS,
     """Write the interactive graph page (pyvis, works offline) for the corpus or a built file."""
     check_output(output)
     engine = open_engine("oxigraph", corpus_dir=corpus_dir, data=data)
-    return write_page(engine, output, scope=scope, focus=focus)
+    return write_page(engine, output, scope=scope, focus=focus,
+                      corpus_dir=None if data is not None else corpus_dir)

@@ -94,8 +94,9 @@ def find_scheme(catalogue: dict[str, CatalogueScheme], name: str) -> CatalogueSc
     if name.casefold() in folded:
         return folded[name.casefold()]
     known = ", ".join(sorted(catalogue)) or "none in the graph"
-    for scheme in catalogue.values():  # an element's id or label names its test
-        if any(name.casefold() in (e.id.casefold(), e.label.casefold()) for e in scheme.elements):
+    for scheme in catalogue.values():  # an element's id, slug or label names its test
+        if any(name.casefold() in (e.id.casefold(), e.id.rpartition("/")[2].casefold(), e.label.casefold())
+               for e in scheme.elements):
             raise QueryError(f"'{name}' is an element of the legal test '{scheme.id}', not a test: "
                              f"kg scheme {scheme.id}")
     names = {scheme.id: scheme.id for scheme in catalogue.values()}
@@ -123,14 +124,19 @@ def element_order(corpus_dir: Path | str | None) -> dict[str, int]:
     return order
 
 
+def in_order(elements, order: dict[str, int]) -> tuple[CatalogueElement, ...]:
+    """A test's ``elements`` as a lawyer goes through them: conditions, then exceptions, each in
+    the catalogue's order (``order``, from :func:`element_order`; then by id)."""
+    return tuple(sorted(elements, key=lambda e: (ROLES.index(e.role), order.get(e.id, len(order)), e.id)))
+
+
 def scheme_table(graph: nx.DiGraph, name: str, order: dict[str, int] | None = None) -> SchemeTable:
     """The table of the legal test ``name`` over the claims of ``graph`` (an argument map, whose
     ``scheme_catalogue`` names the tests)."""
     catalogue = graph.graph.get("scheme_catalogue") or {}
     scheme = find_scheme(catalogue, name)
     order = order or {}
-    elements = tuple(sorted(scheme.elements, key=lambda e: (ROLES.index(e.role), order.get(e.id, len(order)),
-                                                           e.id)))
+    elements = in_order(scheme.elements, order)
     ids = {e.id for e in elements}
     establishing = {s.id: s.label for s in catalogue.values() if s.establishes in ids}
     said: dict[tuple[str, str], dict[str, set[str]]] = {}  # (element, party) -> position -> claims
@@ -179,13 +185,15 @@ def _cell_text(table: SchemeTable, element: str, party: str, quotes: bool) -> st
     if cell.via:
         text += f" (by applying {'; '.join(cell.via)})"
     if quotes:
-        said = [q for c in cell.claims for q in _quotes(table.graph.nodes[c])]
-        text += "".join(f" “{q}”" for q in said)
+        text += "".join(f" [{table.number(c)}] “{q}”" for c in cell.claims
+                        for q in _quotes(table.graph.nodes[c]))
     return text
 
 
 def _quotes(data: dict) -> list[str]:
-    return list(data.get("quotes") or [data["quote"]])
+    """A claim's quotes, each text once: a passage quoted twice (a pull-quote repeating the body)
+    is two pieces of evidence for an export (AIF keeps both locutions) but one thing to read."""
+    return list(dict.fromkeys(data.get("quotes") or [data["quote"]]))
 
 
 def _element_text(element: CatalogueElement) -> str:

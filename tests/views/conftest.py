@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+from ..conftest import CORPUS
 
 
 @dataclass
@@ -66,3 +73,14 @@ CENTRE_ON = """([id, scale]) => {
   const point = network.canvasToDOM(network.getPosition(id));
   return { x: box.left + point.x, y: box.top + point.y, top: network.getNodeAt(point) };
 }"""
+
+
+def kg_map_labels(choice: dict[str, str], *scope: str) -> dict[str, str]:
+    """Each claim's label as ``kg map --assume ELEMENT=VALUE ... -f json`` prints it for the bundled
+    corpus (in ``scope``, options as on the command line): what a page's toggles must show."""
+    assume = [argument for element, value in sorted(choice.items())
+              for argument in ("--assume", f"{element}={value}")]
+    result = CliRunner().invoke(cli, ["map", "--corpus", str(CORPUS), "-f", "json", *assume, *scope],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return {claim["claim"]: claim["acceptance"] for claim in json.loads(result.stdout)["claims"]}

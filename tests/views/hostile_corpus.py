@@ -2,9 +2,9 @@
 
 Used by tests/views/test_hostile_pages.py to push script-shaped text through every page the project
 writes. Ids must stay kebab-case (the loader refuses anything else), so the payloads go into
-names, labels, aliases, roles, notations, definitions, descriptions, titles, notes, genres and a
-quoted passage. Each field gets its own marker (``[actor-name]``, ``[claim-note]``, ...) before
-the payloads, so a test can tell which fields a page showed.
+names, labels, aliases, roles, notations, definitions, descriptions, titles, notes, genres,
+propositions and a quoted passage. Each field gets its own marker (``[actor-name]``,
+``[claim-note]``, ...) before the payloads, so a test can tell which fields a page showed.
 
 The payloads are what an XSS reviewer tries first: a script element, event handlers on an image
 and an SVG (one breaking out of an attribute), a script block's end tag, ``javascript:`` links in
@@ -91,6 +91,10 @@ def _document(data: dict) -> None:
 def _annotations(data: dict) -> None:
     for claim in data["claims"]:
         claim["note"] = hostile("claim-note", claim.get("note", ""))
+        proposition = claim["proposition"]
+        claim["proposition"] = (
+            {lang: hostile("claim-proposition", text) for lang, text in proposition.items()}
+            if isinstance(proposition, dict) else hostile("claim-proposition", proposition))
 
 
 # An official text's URL must be http(s) with only IRI characters (quotes percent-encoded; a raw
@@ -98,10 +102,12 @@ def _annotations(data: dict) -> None:
 HOSTILE_URL = "https://example.org/text%27onmouseover=%27window.__pwned=1%27x=%27"
 # A corpus extension of the norm catalogue: a principle and a provision, both invoked below.
 NORMS = {"norms": [
-    {"id": HOSTILE_NORM, "type": "principle", "notation": hostile("norm-notation"), "text": HOSTILE_URL,
+    {"id": HOSTILE_NORM, "type": "principle", "source_type": "general-principle",
+     "notation": hostile("norm-notation"), "text": HOSTILE_URL,
      "label": {"en": hostile("norm-label", "Hostile principle"), "es": hostile("norm-label", "Principio")},
      "definition": hostile("norm-definition"), "aliases": [hostile("norm-alias", "principle")]},
-    {"id": HOSTILE_PROVISION, "type": "provision", "part_of": ["un-charter"],
+    {"id": HOSTILE_PROVISION, "type": "provision", "source_type": "treaty-provision",
+     "part_of": ["un-charter"],
      "notation": hostile("norm-notation", "UN Charter Art. 2(4) bis"),
      "label": {"en": hostile("norm-label", "Provision"), "es": hostile("norm-label", "Disposición")},
      "definition": hostile("norm-definition"), "aliases": [hostile("norm-alias", "provision")]},
@@ -128,6 +134,7 @@ def make_hostile_corpus(target: Path) -> Path:
             "concerns": HOSTILE_EVENT, "invokes": [HOSTILE_NORM, HOSTILE_PROVISION],
             "stance": "alleges-violation", "attacks": ["ven-moncada-art-2-4"], "date": "2026-01-03",
             "quote": HOSTILE_SENTENCE, "note": hostile("claim-note"),
+            "proposition": hostile("claim-proposition", "The strikes broke a hostile principle."),
         })
 
     _rewrite(target / "annotations" / f"{HOSTILE_DOCUMENT}.yaml", add_claim)

@@ -38,6 +38,7 @@ from kg.sparql.engines import open_engine
 from kg.sparql.query import run_query as run_kg_query
 from kg.views.ontology_docs import write_ontology_docs
 from kg.views.render import page_graph, write_page
+from kg.views.scheme import scheme_output
 from kg.views.timeline import timeline_figure
 
 from ..conftest import CORPUS, editor_endpoint, http_rows
@@ -58,7 +59,8 @@ ILK = "https://w3id.org/ilkg/ontology#"
 # Every field make_hostile_corpus fills, by its marker; the quote is the hostile sentence itself.
 FIELDS = ("actor-name", "actor-alias", "actor-role", "event-label", "event-description", "event-alias",
           "norm-notation", "norm-label", "norm-definition", "norm-alias", "document-title",
-          "document-genre", "document-note", "piece-title", "claim-note")
+          "document-genre", "document-note", "piece-title", "claim-note",
+          "claim-proposition")
 # What a payload would leave in the page if it became markup: fragments of the raw payloads.
 LIVE = ("<script>window.__pwned", '<img src=x onerror="window', "<svg onload=", "<img src=x onerror=alert",
         '<a href="javascript:')
@@ -354,6 +356,26 @@ def hover_all(visit: Visit, selector: str) -> int:
     for index in range(elements.count()):
         elements.nth(index).hover(force=True)  # the mouse goes there even if a child is on top
     return elements.count()
+
+
+def test_scheme_page(engine, visit, tmp_path):
+    """`kg scheme -f html`: the names and propositions of the hostile corpus are text, also after
+    every control has been set (the labels are rewritten by the script)."""
+    page = tmp_path / "force.html"
+    page.write_text(scheme_output(engine, "prohibition-of-force", "html", quotes=True), encoding="utf-8")
+    assert_no_live_markup(page.read_text(encoding="utf-8"))
+    visit.page.goto(as_opened(visit, page).as_uri())
+    visit.page.wait_for_selector("body[data-ready=true]")
+    controls = visit.js("[...document.querySelectorAll('select.assumption')].map(s => s.dataset.element)")
+    assert controls
+    for element in controls:
+        visit.page.select_option(f'select.assumption[data-element="{element}"]', "holds")
+    visit.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    shown = visit.text()
+    for marker in ("actor-name", "claim-proposition"):
+        assert f"[{marker}] {SHOWN[0]}" in flat(shown), marker
+    assert_shown(shown)
+    visit.assert_safe()
 
 
 def test_editor_shows_hostile_results_as_text(visit, endpoint):

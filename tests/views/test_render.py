@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 import random
 import re
+import textwrap
 import time
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -21,17 +23,24 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from kg.argument.map import Scope, argument_map
+from kg.argument.map import ATTACK_KINDS, Scope, argument_map
 from kg.cli import cli
 from kg.corpus.models import ACTOR_TYPES, STANCES
+from kg.corpus.relations import attack_kinds
 from kg.errors import QueryError
 from kg.sparql.engines import open_engine
 from kg.views.render import (
     ACTOR_CLASSES,
     ACTOR_STYLE,
+    ATTACK_STYLE,
+    DISPUTE_CLAIMS,
+    FIRST_VIEW_CLAIMS,
+    LABEL_CHARS,
+    LABEL_STYLE,
     LARGE,
     RELATIONS,
     STANCE_STYLE,
+    first_view,
     page_graph,
     page_html,
     script_json,
@@ -39,7 +48,7 @@ from kg.views.render import (
 )
 
 from ..conftest import CORPUS, MINI_DOC, RECORD_CSP
-from .conftest import CENTRE_ON, Watched, watched
+from .conftest import CENTRE_ON, Watched, kg_map_labels, watched
 
 MARKUP = ("<img src=x onerror=alert(1)>", "<a href=x onmouseover=alert(2)>x</a>",
           "</script><script>alert(3)</script>")
@@ -171,7 +180,7 @@ def test_page_is_one_file_that_loads_nothing(pages, visit):
         assert not re.search(reference, markup, re.IGNORECASE), reference
     styles = "".join(re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL))
     assert not re.search(r"@import|url\(\s*(?![\"']?data:)", styles)
-    assert markup.count("<script") == 3  # the JSON block, vis-network, ours
+    assert markup.count("<script") == 4  # the JSON block, vis-network, the shared evaluator, ours
     visit.open(pages["all"])
     elements = "img, iframe, link, object, embed, [src], [href]"
     assert visit.js("(selector) => document.querySelectorAll(selector).length", elements) == 0
@@ -332,6 +341,138 @@ def test_every_actor_type_and_stance_has_a_colour_and_relations_a_style():
     assert not RELATIONS["supports"][2] and RELATIONS["supports"][0] == "#2ca02c"  # green, solid
 
 
+# --- what a student reads: propositions, kinds of attack, the main dispute, what-if labels -------
+
+
+def test_claims_are_drawn_as_their_propositions_never_their_ids(corpus, loaded):
+    visit = loaded
+    drawn = visit.js("ilkg.nodes.get({filter: (n) => n.kind === 'claim'})"
+                     ".map((n) => [n.id, n.label, n.text, n.card.title])")
+    assert len(drawn) == len(corpus.claims)
+    for key, label, text, title in drawn:
+        claim = corpus.claims[key.removeprefix("claim:")]
+        proposition = " ".join(claim.proposition["en"].split())
+        assert title == claim.proposition["en"]  # the card: the whole proposition
+        assert text == textwrap.shorten(proposition, LABEL_CHARS, placeholder=" …")  # the canvas: short
+        assert re.fullmatch(r"\[(in|out|undec)\] " + re.escape(text), label), label
+        assert claim.id not in label
+    wrapped = visit.js("ilkg.nodes.get({filter: (n) => n.kind === 'claim'}).map((n) => n.widthConstraint)")
+    assert all(constraint["maximum"] <= 250 for constraint in wrapped)  # wrapped, not one long line
+    visit.assert_clean()
+
+
+def test_attacks_are_drawn_by_kind_with_a_legend(corpus, loaded):
+    visit = loaded
+    annotated = attack_kinds(corpus.claims)
+    drawn = visit.js("ilkg.edges.get({filter: (e) => e.relation === 'attacks'})"
+                     ".map((e) => [e.from, e.to, e.kind, e.dashes, e.width])")
+    assert {(a.removeprefix("claim:"), b.removeprefix("claim:")) for a, b, *_ in drawn} == set(annotated)
+    for source, target, kind, dashes, width in drawn:
+        kinds = annotated[source.removeprefix("claim:"), target.removeprefix("claim:")]
+        # the most telling kind of those annotated (an undercut names the element at stake)
+        assert kind == next(k for k in (*ATTACK_KINDS, "attacks") if k in kinds)
+        assert [dashes, width] == [ATTACK_STYLE[kind][2], ATTACK_STYLE[kind][1]]
+    assert {kind for *_, kind, _, _ in drawn} >= {"rebuts", "undercuts", "undermines"}  # the corpus has each
+    styles = {(str(style[2]), style[1]) for style in ATTACK_STYLE.values()}
+    assert len(styles) == len(ATTACK_STYLE)  # no two kinds look alike
+    legend = visit.js("[...document.querySelectorAll('.legend li')].map((li) => [li.textContent.trim(), "
+                      "li.querySelector('line') && "
+                      "li.querySelector('line').getAttribute('stroke-dasharray')])")
+    for *_, dashes, _, text in ATTACK_STYLE.values():
+        assert [text, " ".join(map(str, dashes)) if dashes else "none"] in legend, text
+    visit.assert_clean()
+
+
+def test_the_page_opens_on_the_main_dispute_and_the_rest_is_a_click_away(corpus_graph, pages, visit):
+    graph = corpus_graph
+    visit.open(pages["all"])
+    shown = visit.shown()
+    claims = [node for node in shown if node.startswith("claim:")]
+    assert shown == first_view(graph) and 0 < len(claims) <= FIRST_VIEW_CLAIMS < graph.number_of_nodes()
+    attacks = nx.Graph((s, t) for s, t, rel in graph.edges(data="relation") if rel == "attacks")
+    largest = max(nx.connected_components(attacks), key=len)
+    assert set(claims) <= set().union(*(part for part in nx.connected_components(attacks)
+                                        if len(part) >= DISPUTE_CLAIMS))  # only claims in disputes
+    hub = max(largest, key=lambda n: (attacks.degree(n), n))
+    assert hub in claims  # the most attacked and attacking claim of the largest dispute is there
+    makers = {actor for claim in claims for actor, _, rel in graph.in_edges(claim, data="relation")
+              if rel == "makes"}
+    assert set(shown) == set(claims) | makers
+    assert visit.page.text_content("#status").startswith("Showing the main dispute")
+    visit.page.click("#reset")  # Show all
+    assert visit.shown() == sorted(graph.nodes)
+    visit.page.click("#main-view")
+    assert visit.shown() == shown
+    visit.assert_clean()
+
+
+class Labelled(Visit):
+    """The render page, read for each claim's label as the canvas draws it (its text and border)."""
+
+    def labels(self) -> dict[str, str]:
+        nodes = self.js("ilkg.nodes.get({filter: (n) => n.kind === 'claim'})"
+                        ".map((n) => [n.id, n.label, n.color.border, n.acceptance])")
+        found = {}
+        for key, label, border, acceptance in nodes:
+            assert label.startswith(f"[{acceptance}] ") and border == LABEL_STYLE[acceptance][0], key
+            found[key.removeprefix("claim:")] = acceptance
+        return found
+
+    def choose(self, choice: dict[str, str]) -> None:
+        self.page.click("#assume-none")
+        for element, value in choice.items():
+            self.page.select_option(f'#assumptions select.assumption[data-element="{element}"]', value)
+
+
+RENDER_CHOICES = [
+    {"self-defence/armed-attack": "holds"},
+    {"prohibition-of-force/against-another-state": "holds", "self-defence/armed-attack": "fails"},
+    {"non-intervention/domaine-reserve": "fails", "enforcement-jurisdiction/enforcement-act": "fails"},
+]
+
+
+def test_what_if_offers_the_most_engaged_tests_first_each_as_a_lawyer_reads_it(corpus, loaded):
+    """The panel lists the tests the claims engage most first (applied, or an element affirmed or
+    denied), and each test's conditions before its exceptions, in the order of the catalogue."""
+    visit = loaded
+    offered = visit.js("[...document.querySelectorAll('#assumptions select')].map((s) => s.dataset.element)")
+    headings = visit.js("[...document.querySelectorAll('#assumptions h3')].map((h) => h.textContent)")
+    engaged = Counter()
+    for claim in corpus.claims.values():
+        engaged.update(set(claim.schemes) | {e.split("/")[0] for e in (*claim.affirms, *claim.denies)})
+    tests = sorted(corpus.schemes.values(), key=lambda s: (-engaged[s.id], s.id))
+    expected = [e.id for test in tests for role in ("condition", "exception")
+                for e in test.elements if e.role == role]
+    assert offered == [e for e in expected if e in set(offered)] and len(offered) > 10
+    shown = [t for t in tests if any(e.id in offered for e in t.elements)]
+    assert headings == [t.labels["en"] for t in shown]
+    assert engaged[shown[0].id] > engaged[shown[-1].id]  # the order says something on the corpus
+    visit.assert_clean()
+
+
+@pytest.mark.parametrize(("page", "scope"), [("all", ()), ("event", ("--event", "us-boat-strikes"))])
+def test_what_if_controls_give_the_labels_kg_map_assume_gives(browser, pages, page, scope):
+    with watched(browser, Labelled, allowed=lambda url: url.startswith("file://"), init_script=RECORD_CSP,
+                 timeout_ms=15_000) as visit:
+        visit.open(pages[page])
+        unassumed = kg_map_labels({}, *scope)
+        assert visit.labels() == unassumed
+        offered = set(visit.js("[...document.querySelectorAll('#assumptions select')]"
+                               ".map((s) => s.dataset.element)"))
+        changed = 0
+        for choice in RENDER_CHOICES:
+            choice = {e: v for e, v in choice.items() if e in offered}  # a scope offers its elements
+            visit.choose(choice)
+            expected = kg_map_labels(choice, *scope)
+            assert visit.labels() == expected, choice
+            changed += expected != unassumed
+            assert visit.page.text_content("#assumed").startswith("Assumed: ")
+        assert changed >= 1  # the comparison is not vacuous
+        visit.page.click("#assume-none")
+        assert visit.labels() == unassumed
+        visit.assert_clean()
+
+
 # --- markup in the data --------------------------------------------------------------------------
 
 
@@ -363,6 +504,7 @@ def hostile_corpus(mini_corpus) -> Path:
           invokes: [hostile-principle, un-charter-art-2-4]
           stance: alleges-violation
           date: 2026-01-03
+          proposition: "The strikes broke a hostile principle {HOSTILE}."
           quote: "Hostile passage: {HOSTILE} ends here."
         - id: ven-moncada-art-2-4
           claimant: VEN
@@ -373,6 +515,7 @@ def hostile_corpus(mini_corpus) -> Path:
           stance: alleges-violation
           attacks: [hostile-quote]
           date: 2026-01-03
+          proposition: The US strikes violated the UN Charter.
           quote: "He said the U.S. had violated the founding U.N. Charter"
         - id: us-art51-boat-strikes
           claimant: USA
@@ -381,6 +524,7 @@ def hostile_corpus(mini_corpus) -> Path:
           stance: justifies
           supports: [hostile-quote]
           date: 2025-10
+          proposition: The boat strikes were lawful self-defence under Article 51.
           quote: "In October, the U.S. justified its action as consistent with Article 51"
     """)
     text = root / "documents" / f"{MINI_DOC}.txt"
@@ -408,7 +552,8 @@ def hostile_corpus(mini_corpus) -> Path:
     rewrite(root / "catalogues" / "events.yaml", events)
     rewrite(root / "documents" / f"{MINI_DOC}.yaml", title)
     (root / "catalogues" / "norms.yaml").write_text(yaml.safe_dump({"norms": [{
-        "id": "hostile-principle", "type": "principle", "notation": f"Principle {HOSTILE}",
+        "id": "hostile-principle", "type": "principle", "source_type": "general-principle",
+        "notation": f"Principle {HOSTILE}",
         "label": {"en": f"Hostile principle {HOSTILE}", "es": f"Principio hostil {HOSTILE}"},
     }]}, allow_unicode=True), encoding="utf-8")
     return root
@@ -426,7 +571,7 @@ def assert_markup_is_text(visit: Visit, nodes: list[str], cards_with_markup: int
     assert seen_markup >= cards_with_markup
     # the only elements are the page's own: no <img>, <a> or extra <script> from the data
     assert visit.js("document.querySelectorAll('img, a, iframe, object, embed').length") == 0
-    assert visit.js("document.scripts.length") == 3
+    assert visit.js("document.scripts.length") == 4
     assert visit.js("document.querySelectorAll('[onerror], [onmouseover], [onclick]').length") == 0
     visit.page.wait_for_timeout(300)  # an onerror would fire by now
     visit.assert_clean()
@@ -523,6 +668,9 @@ def test_five_thousand_nodes_render_fast_and_open(visit, tmp_path):
     visit.open(page, timeout=90_000)
     opened = time.perf_counter() - started
     assert opened < 60, f"opening the page of 5,000 nodes took {opened:.1f} s"
+    first = visit.js("ilkg.firstView")
+    assert visit.shown() == first and 0 < len(first) < 100  # the main dispute first, not 5,000 nodes
+    visit.page.click("#reset")  # "Show all"
     assert visit.js("ilkg.network.body.data.nodes.length") == 5000
     assert visit.js("ilkg.network.body.data.edges.length") == graph.number_of_edges()
     positions = visit.js("ilkg.network.getPositions(['actor:a0', 'claim:c0'])")

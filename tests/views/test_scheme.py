@@ -36,7 +36,7 @@ from kg.views.scheme import (
 )
 
 from ..conftest import CORPUS, RECORD_CSP
-from .conftest import Watched, watched
+from .conftest import Watched, kg_map_labels, watched
 
 ARMED_ATTACK = "self-defence/armed-attack"
 NECESSITY = "self-defence/necessity"
@@ -132,6 +132,19 @@ def test_quotes_on_demand(corpus_map):
     assert quote in rows[1][4 + [p.id for p in table.parties].index("amnesty-international")]
 
 
+def test_each_quote_is_shown_once_with_the_claim_it_is_from(corpus_map):
+    """Regression: a passage quoted twice by one claim (a pull-quote and the body) was shown twice."""
+    claim = "amnesty-no-label-law-enforcement"
+    quotes = corpus_map.nodes[claim]["quotes"]
+    assert len(set(quotes)) < len(quotes)  # the corpus has such a claim
+    table = scheme_table(corpus_map, "prohibition-of-force", element_order(CORPUS))
+    text = " ".join(table_markdown(table, quotes=True).split())
+    number = table.number(claim)
+    for quote in set(quotes):
+        shown = f"\\[{number}\\] “{' '.join(quote.split())}”"
+        assert text.count(shown) == 1, shown
+
+
 def test_a_narrow_terminal_gets_a_wrapped_table(corpus_map):
     table = scheme_table(corpus_map, "self-defence", element_order(CORPUS))
     lines = table_text(table, width=100).splitlines()
@@ -153,6 +166,8 @@ def test_markdown_shows_the_data_as_text():
     ("self-defense", "unknown legal test 'self-defense' (did you mean 'self-defence'?); known: "),
     ("armed attack", "'armed attack' is an element of the legal test 'self-defence', not a test: "
                      "kg scheme self-defence"),
+    ("armed-attack", "'armed-attack' is an element of the legal test 'self-defence', not a test: "
+                     "kg scheme self-defence"),  # regression: was "did you mean 'armed-conflict'?"
     ("nothing-like-it", "unknown legal test 'nothing-like-it'; known: act-of-aggression, "),
 ])
 def test_an_unknown_test_is_one_line_with_what_was_meant(engine, name, message):
@@ -398,3 +413,51 @@ def test_page_is_one_file_that_loads_nothing_and_the_same_bytes(tmp_path):
     assert markup.count("<script") == 3  # the JSON block, the shared evaluator, the page's script
     [policy] = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
     assert unescape(policy).startswith("default-src 'none'; script-src 'sha256-")
+
+
+# --- the page of the corpus against `kg map --assume` -------------------------------------------
+
+
+# Choices of a student on a test's page (each page has a control per element of its test; its
+# claims are every claim in scope); what the labels must be is asked of `kg map --assume`, never
+# written here.
+FORCE = "prohibition-of-force"
+CORPUS_CHOICES = {
+    "self-defence": [{ARMED_ATTACK: "holds"}, {ARMED_ATTACK: "holds", NECESSITY: "fails"},
+                     {ARMED_ATTACK: "fails", NECESSITY: "holds"}],
+    FORCE: [{f"{FORCE}/against-another-state": "holds"}, {f"{FORCE}/use-or-threat-of-force": "fails"},
+            {f"{FORCE}/against-another-state": "fails", f"{FORCE}/self-defence": "holds"}],
+}
+
+
+@pytest.mark.parametrize("scheme_id", sorted(CORPUS_CHOICES))
+def test_corpus_page_labels_are_what_kg_map_assume_gives(engine, visit, tmp_path, scheme_id):
+    page = tmp_path / f"{scheme_id}.html"
+    page.write_text(scheme_output(engine, scheme_id, "html"), encoding="utf-8")
+    visit.open(page)
+    unassumed = kg_map_labels({})
+    assert visit.labels() == unassumed
+    changed = 0
+    for choice in CORPUS_CHOICES[scheme_id]:
+        for element, value in choice.items():
+            visit.choose(element, value)
+        expected = kg_map_labels(choice)
+        assert visit.labels() == expected, choice
+        changed += expected != unassumed
+        visit.page.click("#reset")
+    assert changed >= 1  # the assumptions matter on the corpus: the comparison is not vacuous
+    assert visit.labels() == unassumed
+    visit.assert_clean()
+
+
+def test_corpus_page_of_a_scope_labels_the_scoped_claims(visit, tmp_path):
+    scope = ("--event", "us-boat-strikes")
+    page = tmp_path / "scoped.html"
+    result = CliRunner().invoke(cli, ["scheme", "self-defence", "--corpus", str(CORPUS), "-f", "html",
+                                      "-o", str(page), *scope], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    visit.open(page)
+    assert visit.labels() == kg_map_labels({}, *scope)
+    visit.choose(ARMED_ATTACK, "holds")
+    assert visit.labels() == kg_map_labels({ARMED_ATTACK: "holds"}, *scope)
+    visit.assert_clean()

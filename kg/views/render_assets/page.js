@@ -225,7 +225,12 @@
     const box = document.getElementById("assumptions");
     if (!data.model || !box) return;
     let scheme = null;
-    for (const element of toggles.atStake(data.model)) {
+    // the order the page was given (the most engaged tests first), then any other element at stake
+    const atStake = toggles.atStake(data.model);
+    const offered = new Set(atStake);
+    const ordered = (data.assumptionOrder || []).filter((e) => offered.has(e));
+    const listed = new Set(ordered);
+    for (const element of [...ordered, ...atStake.filter((e) => !listed.has(e))]) {
       const info = data.model.elements[element];
       if (info.scheme !== scheme) {
         scheme = info.scheme;
