@@ -47,6 +47,11 @@ MUTATIONS = {
     "quote selector untyped": (f"{EVIDENCE}/quote", lambda t: None if t.predicate == _node(RDF.type) else t),
     "attacks an actor": (CLAIM[CLAIM_ID], lambda t: ox.Triple(t.subject, _node(ILK.attacks), _node(ACTOR.USA))
                          if t.predicate == _node(ILK.claimant) else t),
+    # The argument layer: its SPARQL shapes read the target's triples, which are in another unit.
+    "undercut that denies nothing": (CLAIM[CLAIM_ID], _drop(ILK.deniesElement)),
+    "undercut without its attack": (CLAIM[CLAIM_ID], _drop(ILK.attacks)),
+    "proposition only in Spanish": (CLAIM[CLAIM_ID], _replace(ILK.proposition, ox.Literal(
+        "El narcotráfico no es un ataque armado.", language="es"))),
 }
 
 
@@ -58,9 +63,9 @@ def mutate(monkeypatch):
         subject, change = MUTATIONS[name]
         original = builder._add_claim
 
-        def mutated(out, claim, corpus, labels):
+        def mutated(out, *arguments, **options):
             made: list = []
-            original(made, claim, corpus, labels)
+            original(made, *arguments, **options)
             for triple in made:
                 kept = change(triple) if triple.subject.value == str(subject) else triple
                 if kept is not None:
