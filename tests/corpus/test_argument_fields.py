@@ -117,3 +117,22 @@ def test_a_bad_argument_field_is_one_line_at_its_place(mini_corpus, old, new, li
     assert "\n" not in problem.message
     for word in words:
         assert word in problem.message, problem.message
+
+
+def test_a_norms_source_type_and_interpretation_are_checked(mini_corpus):
+    root = mini_corpus(GOOD)
+    (root / "catalogues" / "norms.yaml").write_text(
+        "norms:\n"
+        "  - id: x-gc-1\n    type: instrument\n    notation: X GC 1\n    label: {en: a, es: a}\n"
+        "    adopted: 2020-01-01\n    text: https://example.org/x\n    interprets: [iccpr-art-66]\n"
+        "  - id: x-treaty\n    type: instrument\n    source_type: treatise\n    notation: X\n"
+        "    label: {en: b, es: b}\n    adopted: 2020-01-01\n    text: https://example.org/y\n",
+        encoding="utf-8")
+    problems = {(p.line, p.message) for p in problems_of(root)}
+    assert all(str(root / "catalogues" / "norms.yaml") == p.file for p in problems_of(root))
+    messages = " | ".join(m for _, m in sorted(problems))
+    assert (2, "norm 'x-gc-1': 'source_type' is required") in problems, messages
+    assert "interprets: unknown norm 'iccpr-art-66' (did you mean 'iccpr-art-6'?)" in messages
+    assert any(line == 11 and "'source_type' is 'treatise'" in m and "(did you mean 'treaty'?)" in m
+               for line, m in problems), messages
+    assert len(problems) == 3 and all("\n" not in m for _, m in problems)
