@@ -24,7 +24,7 @@ build: $(VENV)/.installed
 	$(BIN)/kg build
 
 test: $(VENV)/.installed-test editor readers
-	$(BIN)/ruff check kg tests benchmarks notebooks
+	$(BIN)/ruff check kg tests benchmarks notebooks docs
 	$(BIN)/python -m pytest
 
 # The suite (not ruff: a new lint rule is no breakage) in a second environment with the newest
@@ -42,7 +42,7 @@ test-newest: editor readers
 	$(NEWEST)/bin/python -m pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check kg tests benchmarks notebooks
+	$(BIN)/ruff check kg tests benchmarks notebooks docs
 
 notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab notebooks/

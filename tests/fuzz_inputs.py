@@ -34,19 +34,21 @@ from kg.corpus.models import ACTOR_TYPES, NORM_TYPES, STANCES
 from kg.errors import CorpusError, Problem
 from kg.limits import MAX_YAML_BYTES
 
-from .conftest import CORPUS
+from .conftest import CORPUS, standalone_annotation
 
 REAL = load_corpus(CORPUS)
 ANNOTATIONS = sorted(p.name for p in (CORPUS / "annotations").glob("*.yaml"))
 DOCUMENTS = sorted(REAL.documents)
 CATALOGUES = ("actors.yaml", "events.yaml")
-# The smallest document whose annotations stand alone (they attack no claim of another file).
+# The smallest document; its annotations stand alone once their relations to claims of other
+# files are left out (conftest.standalone_annotation).
 MINI_DOCUMENT = "sg-alarmed-2026-01-03"
 
 # Values that pass the loader's checks, so that some mutations keep a file valid.
 VALID = sorted(
     {*REAL.actors, *(a for actor in REAL.actors.values() for a in actor.aliases), *REAL.norms,
-     *REAL.events, *REAL.claims, *STANCES, *ACTOR_TYPES, *NORM_TYPES, "en", "es", "2026-01-03",
+     *REAL.events, *REAL.claims, *STANCES, *ACTOR_TYPES, *NORM_TYPES, *REAL.schemes,
+     *(e.id for scheme in REAL.schemes.values() for e in scheme.elements), "en", "es", "2026-01-03",
      "2026-01", "2026", "Q30", "https://www.un.org/en/"}
 )
 FIELD_NAMES = (
@@ -56,6 +58,8 @@ FIELD_NAMES = (
     "starts_at", "actors", "events", "norms", "type", "name", "aliases", "wikidata", "organ_of",
     "acts_for", "role", "label", "start", "end", "perpetrators", "affected", "part_of",
     "description", "notation", "codified_in", "related", "adopted", "text", "definition",
+    "proposition", "schemes", "affirms", "denies", "rebuts", "undercuts", "undermines", "source_type",
+    "interprets", "established_by",
 )
 PATH_IDS = ("../../etc/x", "../../../../../../tmp/kg-fuzz-escape", "/abs", "/etc/passwd", "a/b", "..",
             ".", "", "C:\\x", "\\\\server\\share", "~", "~/x", "file:///etc/passwd", "%2e%2e/x", "NUL",
@@ -222,6 +226,12 @@ def yaml_tree(path: Path) -> Any:
     return _parsed(path)
 
 
+@functools.cache
+def standalone_tree(document: str) -> Any:
+    """The YAML tree of ``document``'s annotations as a one-document sandbox holds them."""
+    return yaml.load(standalone_annotation(document), Loader=yaml.CSafeLoader)  # a SafeLoader
+
+
 @st.composite
 def mutated_yaml(draw, tree: Any) -> bytes:
     """A YAML tree (most often edited), dumped, and its bytes mangled."""
@@ -257,7 +267,8 @@ class Sandbox:
             for doc_id in documents:
                 for suffix in (".txt", ".yaml"):
                     shutil.copy(source / "documents" / f"{doc_id}{suffix}", self.root / "documents")
-                shutil.copy(source / "annotations" / f"{doc_id}.yaml", self.root / "annotations")
+                (self.root / "annotations" / f"{doc_id}.yaml").write_text(standalone_annotation(doc_id),
+                                                                          encoding="utf-8")
         for path in self.root.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)  # documents are stored read-only
 

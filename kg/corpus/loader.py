@@ -260,12 +260,18 @@ def _check_undercuts(claims: dict, schemes: dict[str, Scheme], problems: list[Pr
     """An undercut denies an element (or affirms an exception) of a test its target applies.
 
     Checked once every claim is read, since a target may be in another file; the SHACL shapes
-    check the same in the graph.
+    check the same in the graph. A claim with a problem of its own was read without the value at
+    fault (an unknown scheme or element is dropped), so an undercut from or to it is not judged:
+    the one problem to fix is already reported, and a second would only follow from it.
     """
+    faulty = {problem.message.split("'", 2)[1] for problem in problems
+              if problem.message.startswith("claim '")}
     for claim in claims.values():
+        if claim.id in faulty:
+            continue
         for target_id in claim.undercuts:
             target = claims.get(target_id)
-            if target is None:
+            if target is None or target_id in faulty:
                 continue
             exceptions = {e.id for s in target.schemes if s in schemes
                           for e in schemes[s].elements if e.role == "exception"}

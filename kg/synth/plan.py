@@ -74,6 +74,14 @@ class ClaimPlan:
     pull: bool = False  # repeated as a pull-quote, so its first passage is quoted twice
     piece: int | None = None
     note: str | None = None
+    # The argument layer, given by kg.synth.argument once the claims are planned.
+    proposition: str = ""
+    schemes: list[str] = field(default_factory=list)
+    affirms: list[str] = field(default_factory=list)
+    denies: list[str] = field(default_factory=list)
+    rebuts: list[str] = field(default_factory=list)
+    undercuts: list[str] = field(default_factory=list)
+    undermines: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 from kg.corpus.loader import load_corpus
 from kg.errors import ShapeError
 from kg.graph.builder import build_graph
-from kg.graph.namespaces import ACTOR, CLAIM, DOC, ELI, EVENT, ILK, NORM, OA
+from kg.graph.namespaces import ACTOR, CLAIM, DOC, ELI, EVENT, ILK, NORM, OA, SCHEME
 from kg.graph.validation import validate_graph
 
 from ..conftest import CORPUS, SEEDS
@@ -41,6 +41,18 @@ def test_every_claim_is_in_the_graph_with_its_core_properties(corpus, graph):
         assert set(graph.objects(iri, ILK.invokes)) == {NORM[n] for n in claim.invokes}
         assert set(graph.objects(iri, ILK.against)) == {ACTOR[a] for a in claim.against}
         assert graph.value(iri, DCTERMS.date) == claim.date.literal()
+        assert {(str(p), p.language) for p in graph.objects(iri, ILK.proposition)} == {
+            (text, language) for language, text in claim.proposition.items()}
+        assert set(graph.objects(iri, ILK.appliesScheme)) == {SCHEME[s] for s in claim.schemes}
+        assert set(graph.objects(iri, ILK.affirmsElement)) == {SCHEME[e] for e in claim.affirms}
+        assert set(graph.objects(iri, ILK.deniesElement)) == {SCHEME[e] for e in claim.denies}
+        for kind in ("undercuts", "undermines"):
+            assert set(graph.objects(iri, ILK[kind])) == {CLAIM[t] for t in getattr(claim, kind)}
+        # Rebuttals both ways; every kind of attack is an ilk:attacks.
+        rebutted = {c.id for c in corpus.claims.values() if claim.id in c.rebuts}
+        assert set(graph.objects(iri, ILK.rebuts)) == {CLAIM[t] for t in {*claim.rebuts, *rebutted}}
+        assert set(graph.objects(iri, ILK.attacks)) == {
+            CLAIM[t] for t in {*claim.rebuts, *rebutted, *claim.undercuts, *claim.undermines, *claim.attacks}}
 
 
 def test_evidence_offsets_select_the_exact_quote_in_the_stored_text(corpus, graph):
@@ -103,6 +115,7 @@ def test_claims_in_a_compilation_take_the_date_of_their_piece(mini_corpus):
           against: USA
           stance: alleges-violation
           quote: "the lethal attacks violate international law"
+          proposition: The lethal US strikes on boats violate international law.
         """,
         document="maduro-last-chance-2025-12-01",
     )
@@ -134,6 +147,7 @@ def test_a_think_tank_is_a_research_institution_and_may_claim(mini_corpus):
           invokes: [un-charter-art-2-4]
           stance: alleges-violation
           quote: "He said the U.S. had violated the founding U.N. Charter"
+          proposition: The United States violated the UN Charter's prohibition of the use of force.
           note: Unsigned; the institute takes no institutional positions (attributed as publisher).
         """
     )

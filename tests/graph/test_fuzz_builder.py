@@ -29,7 +29,17 @@ from kg.graph.formats import FORMATS
 from kg.graph.pipeline import build
 
 from ..conftest import CORPUS
-from ..fuzz_inputs import MINI_DOCUMENT, PATH_IDS, VALID, Sandbox, check_problems, dump, odd_text, yaml_tree
+from ..fuzz_inputs import (
+    MINI_DOCUMENT,
+    PATH_IDS,
+    VALID,
+    Sandbox,
+    check_problems,
+    dump,
+    odd_text,
+    standalone_tree,
+    yaml_tree,
+)
 from ..hypothesis_profiles import examples, hard_limit
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
@@ -56,7 +66,8 @@ texts = st.one_of(
 
 # Fields whose text goes into the graph as it is (not ids, dates or choices the loader checks).
 FREE_TEXT = frozenset({"note", "notes", "title", "genre", "seed", "en", "es", "name", "label", "aliases",
-                       "definition", "description", "role", "notation", "quote", "quotes", "exact"})
+                       "definition", "description", "role", "notation", "quote", "quotes", "exact",
+                       "proposition"})
 
 
 def _text_slots(tree) -> tuple[list[tuple], list[tuple]]:
@@ -79,7 +90,8 @@ def _text_slots(tree) -> tuple[list[tuple], list[tuple]]:
 @st.composite
 def gently_edited(draw, relative: str) -> bytes:
     """A file of the corpus with one to three text values replaced (mostly free text), as YAML."""
-    tree = copy.deepcopy(yaml_tree(CORPUS / relative))
+    tree = copy.deepcopy(standalone_tree(MINI_DOCUMENT) if relative.startswith("annotations/")
+                         else yaml_tree(CORPUS / relative))
     free, every = _text_slots(tree)
     for _ in range(draw(st.integers(1, 3))):
         container, key = draw(st.sampled_from(free if draw(st.integers(0, 4)) else every))

@@ -26,7 +26,7 @@ from kg.graph.namespaces import GRAPH
 from kg.graph.pipeline import build, compile_corpus
 from kg.sparql.engines import open_engine
 
-from ..conftest import CORPUS, MINI_DOC
+from ..conftest import CORPUS, MINI_DOC, standalone_annotation
 
 NASTY = ("nul \x00 controls \x01\x08\x0b\x0c\x1b\x1f\x7f\x85\x9f separators \u2028 \u2029 bidi \u202e\u2066 "
          "zero-width \u200b\u200d bom \ufeff combining e\u0301 astral \U0001f600 \U0010fffd noncharacter "
@@ -34,9 +34,9 @@ NASTY = ("nul \x00 controls \x01\x08\x0b\x0c\x1b\x1f\x7f\x85\x9f separators \u20
          "@prefix x: . ; , ^^ @en json {\"k\": [1]} html </script><b>&amp; end")
 
 
-def with_nasty(path: Path, edit) -> str:
-    """The YAML of ``path`` after ``edit(tree)``, written with every odd character escaped."""
-    tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+def with_nasty(text: str, edit) -> str:
+    """The YAML ``text`` after ``edit(tree)``, written with every odd character escaped."""
+    tree = yaml.safe_load(text)
     edit(tree)
     return yaml.safe_dump(tree, allow_unicode=False, sort_keys=False)
 
@@ -49,10 +49,11 @@ def nasty_corpus(folder: Path) -> Path:
     shutil.copytree(CORPUS / "catalogues", root / "catalogues")
     shutil.copy(CORPUS / "documents" / f"{MINI_DOC}.txt", root / "documents")
     (root / "documents" / f"{MINI_DOC}.yaml").write_text(with_nasty(
-        CORPUS / "documents" / f"{MINI_DOC}.yaml", lambda meta: meta.update(title=NASTY)), encoding="ascii")
+        (CORPUS / "documents" / f"{MINI_DOC}.yaml").read_text(encoding="utf-8"),
+        lambda meta: meta.update(title=NASTY)), encoding="ascii")
+    # Its claims answer claims of other documents: those relations are left out (conftest).
     (root / "annotations" / f"{MINI_DOC}.yaml").write_text(with_nasty(
-        CORPUS / "annotations" / f"{MINI_DOC}.yaml", lambda data: data["claims"][0].update(note=NASTY)),
-        encoding="ascii")
+        standalone_annotation(MINI_DOC), lambda data: data["claims"][0].update(note=NASTY)), encoding="ascii")
     return root
 
 

@@ -4,6 +4,7 @@ cache checks again exactly the documents that changed."""
 from __future__ import annotations
 
 import json
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -47,6 +48,11 @@ MUTATIONS = {
     "quote selector untyped": (f"{EVIDENCE}/quote", lambda t: None if t.predicate == _node(RDF.type) else t),
     "attacks an actor": (CLAIM[CLAIM_ID], lambda t: ox.Triple(t.subject, _node(ILK.attacks), _node(ACTOR.USA))
                          if t.predicate == _node(ILK.claimant) else t),
+    # The argument layer: its SPARQL shapes read the target's triples, which are in another unit.
+    "undercut that denies nothing": (CLAIM[CLAIM_ID], _drop(ILK.deniesElement)),
+    "undercut without its attack": (CLAIM[CLAIM_ID], _drop(ILK.attacks)),
+    "proposition only in Spanish": (CLAIM[CLAIM_ID], _replace(ILK.proposition, ox.Literal(
+        "El narcotráfico no es un ataque armado.", language="es"))),
 }
 
 
@@ -58,9 +64,9 @@ def mutate(monkeypatch):
         subject, change = MUTATIONS[name]
         original = builder._add_claim
 
-        def mutated(out, claim, corpus, labels):
+        def mutated(out, *arguments, **options):
             made: list = []
-            original(made, claim, corpus, labels)
+            original(made, *arguments, **options)
             for triple in made:
                 kept = change(triple) if triple.subject.value == str(subject) else triple
                 if kept is not None:
@@ -108,7 +114,9 @@ def test_the_cache_checks_again_only_what_changed(corpus_copy, tmp_path):
 
     annotation = corpus_copy / "annotations" / "amnesty-2026-02-03.yaml"
     text = annotation.read_text(encoding="utf-8")
-    annotation.write_text(text.replace("note: ", "note: (edited) ", 1), encoding="utf-8")
+    note = re.search(r"^    note: >-\n      ", text, re.MULTILINE)  # a folded note's first line
+    assert note, "the Amnesty annotations have a folded note"
+    annotation.write_text(text[:note.end()] + "(edited) " + text[note.end():], encoding="utf-8")
     edited = build(corpus_copy, target, "nt")
     assert (edited.checked, edited.cached) == (1, units - 1)
     assert b"(edited)" in target.read_bytes()
