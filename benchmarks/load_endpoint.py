@@ -74,8 +74,14 @@ EXPENSIVE = {
                          "ORDER BY DESC(?uses) ?p",
     "longest-literals": "SELECT ?s ?p (STRLEN(STR(?o)) AS ?length) WHERE { ?s ?p ?o "
                         "FILTER(isLiteral(?o)) } ORDER BY DESC(?length) ?s ?p LIMIT 20",
-    "reachable-from-claims": "SELECT ?o (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a "
-                             f"<https://w3id.org/ilkg/ontology#Claim> ; {_ANY}+ ?o }} GROUP BY ?o "
+    # Norms a claim reaches through chains of attack and support, then up their instruments. (It
+    # walked every predicate once; since rebuttals run both ways and claims carry their legal tests,
+    # that closure outgrew a query's memory cap on the seed graph, which is the cap working.)
+    "reachable-from-claims": "PREFIX ilk: <https://w3id.org/ilkg/ontology#> "
+                             "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+                             "SELECT ?o (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ilk:Claim ; "
+                             "(ilk:attacks|ilk:supports)+/ilk:invokes/"
+                             "(eli:is_part_of|ilk:codifiedIn|ilk:interprets)* ?o } GROUP BY ?o "
                              "ORDER BY DESC(?n) ?o LIMIT 50",
 }
 PATHOLOGICAL = {
