@@ -1,0 +1,103 @@
+"""Which claims of the other documents a drafted claim answers, and how.
+
+Candidate relations follow the argument layer's kinds (docs/data-model.md, "Legal argument
+structure"), read from the fields of the corpus's claims, never from their texts:
+
+- ``undercuts``: the draft denies an element (or affirms an exception) of a legal test that a
+  claim of the party it opposes applies ("not an armed attack" against the US Article 51
+  justifications);
+- ``undermines``: a denial of the allegations made against its claimant, or a rejection that
+  disputes the facts a justification rests on ("pretext", "fabricated");
+- ``rebuts``: an allegation or rejection against a party's justification of the same act, or a
+  justification against the allegations about it.
+
+Only claims about the same act (or an act within it) are linked, and never a claim of the same
+document: its annotation, if it has one, is what a draft must not lean on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..corpus.models import Claim, Corpus
+
+MAX_LINKS = 8  # of each kind, for one draft: a reviewer reads them all
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a drafted claim says, as far as relations need it."""
+
+    claimant: str | None
+    stance: str
+    against: tuple[str, ...]
+    concerns: tuple[str, ...]
+    denies: tuple[str, ...]
+    affirms: tuple[str, ...]
+    disputes_facts: bool
+
+
+class Links:
+    def __init__(self, corpus: Corpus, document: str):
+        self.corpus = corpus
+        self.pool = sorted((c for c in corpus.claims.values() if c.document != document), key=lambda c: c.id)
+
+    def _events(self, event: str) -> set[str]:
+        """An event with the events it is part of."""
+        found = set()
+        while event and event not in found and event in self.corpus.events:
+            found.add(event)
+            event = self.corpus.events[event].part_of
+        return found
+
+    def _same_act(self, ours: tuple[str, ...], theirs: tuple[str, ...], loose: bool = False) -> bool:
+        if not ours or not theirs:
+            return loose
+        mine = set().union(*(self._events(e) for e in ours))
+        other = set().union(*(self._events(e) for e in theirs))
+        return bool(set(ours) & other or set(theirs) & mine)
+
+    def _party(self, actor: str) -> str:
+        person = self.corpus.actors.get(actor)
+        if person is not None and person.type == "person" and person.acts_for:
+            return person.acts_for
+        return actor
+
+    def link(self, facts: Facts) -> dict[str, list[tuple[str, str]]]:
+        """kind -> [(claim id, why)] for the kinds ``rebuts``, ``undercuts``, ``undermines``."""
+        found: dict[str, list[tuple[str, str]]] = {"undercuts": [], "undermines": [], "rebuts": []}
+        opposed = {self._party(a) for a in facts.against}
+        for target in self.pool:
+            kind = self._kind(facts, target, opposed)
+            if kind and len(found[kind[0]]) < MAX_LINKS:
+                found[kind[0]].append((target.id, kind[1]))
+        return found
+
+    def _kind(self, facts: Facts, target: Claim, opposed: set[str]) -> tuple[str, str] | None:
+        target_party = self._party(target.claimant)
+        target_against = {self._party(a) for a in target.against}
+        if facts.claimant is not None and target_party == self._party(facts.claimant):
+            return None
+        if target.stance == "justifies" and target_party in opposed:
+            if not self._same_act(facts.concerns, target.concerns, loose=not target.concerns):
+                return None
+            exceptions = {e.id for s in target.schemes if s in self.corpus.schemes
+                          for e in self.corpus.schemes[s].elements if e.role == "exception"}
+            denied = [e for e in facts.denies if e.partition("/")[0] in target.schemes]
+            denied += [e for e in facts.affirms if e in exceptions]
+            if denied:
+                return "undercuts", f"denies {', '.join(denied)} of a test '{target.id}' applies"
+            if facts.stance == "rejects-justification" and facts.disputes_facts:
+                return "undermines", f"disputes the facts '{target.id}' rests on"
+            if facts.stance in ("alleges-violation", "rejects-justification") and target.concerns:
+                return "rebuts", f"its conclusion and that of '{target.id}' cannot both stand"
+        if facts.claimant is None:
+            return None
+        claimant = self._party(facts.claimant)
+        if claimant in target_against and target.stance in ("alleges-violation", "rejects-justification"):
+            same = self._same_act(facts.concerns, target.concerns, loose=True)
+            if facts.stance == "denies-allegation" and same:
+                return "undermines", f"denies what '{target.id}' alleges against {claimant}"
+            if facts.stance == "justifies" and self._same_act(facts.concerns, target.concerns):
+                return "rebuts", f"justifies the act '{target.id}' condemns"
+        return None
