@@ -20,19 +20,22 @@ to decide and say which name the text gives.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..corpus.models import Corpus, Document
 from .lexicon import Lexicon
-from .mentions import Mention
+from .mentions import Finder, Mention
 from .text import Reading, Sentence
 
-_PRONOUN_SUBJECT = re.compile(r"^(?:He|She|They|It|His|Her|Their|Its)\b|^(?:The|This|That)\s+(?:\w+\s+){0,2}?"
+_PRONOUN_SUBJECT = re.compile(r"^(?:He|She|They|His|Her|Their)\b|^(?:The|This|That)\s+(?:\w+\s+){0,2}?"
                               r"(?:ministry|spokesperson|spokesman|spokeswoman|organi[sz]ation|group|office|"
                               r"government|statement|letter|communiqu[eé]|president|ambassador|official|"
                               r"officials|authorities|minister|leader|committee|council)\b", re.IGNORECASE)
-_PRONOUN_NEAR_VERB = re.compile(r"(?:\b(?:he|she|they|it)|\b(?:his|her|their|its)\s+\w+(?:\s+\w+)?)\s*,?\s*$",
-                                re.IGNORECASE)
+_ANAPHORIC = re.compile(r"(?:\b(?:he|she|they|it)|\b(?:his|her|their|its|the)\s+\w+(?:\s+\w+)?)\s*,?\s*$",
+                        re.IGNORECASE)
+# "said X." / "said X, its director": X is the speaker; not "said Washington must ..."
+_NAME_ENDS = re.compile(r"\s*(?:[,.;:!?]|$|\b(?:today|yesterday|on|in)\b)")
+ANAPHORA = "anaphora"  # the how of a speaker named only by a pronoun or a role ("the Spokesperson said")
 _ACCORDING = re.compile(r"\baccording to\s+$", re.IGNORECASE)
 _SUBJECT_GAP = re.compile(
     r"^(?:[\s,'\"]|'s|\b(?:has|have|had|also|likewise|repeatedly|long|then|however|further|"
@@ -55,6 +58,7 @@ class Speaker:
     how: str = ""  # the pattern, for notes
     own_voice: bool = False  # the document's own voice (not reported)
     verb_end: int | None = None  # where the attribution verb ends (a date near it is the claim's)
+    unknown_voice: Mention | None = None  # a person speaking whom no catalogue knows
 
     @property
     def found(self) -> bool:
@@ -65,9 +69,10 @@ NOBODY = Speaker(None)
 
 
 class Attributor:
-    def __init__(self, corpus: Corpus, lexicon: Lexicon):
+    def __init__(self, corpus: Corpus, lexicon: Lexicon, finder: Finder):
         self.corpus = corpus
         self.lexicon = lexicon
+        self.finder = finder
 
     def speakers(self, reading: Reading, document: Document, parties: list[Mention]) -> list[Speaker]:
         """The speaker of every sentence of ``reading`` (``parties``: actor and unknown mentions of
@@ -78,14 +83,28 @@ class Attributor:
         result: list[Speaker] = []
         for index, sentence in enumerate(sentences):
             speaker = explicit[index]
+            if speaker.how == ANAPHORA:
+                named = self._role_named_before(reading.text, sentence, parties)
+                if named is not None:
+                    result.append(named)
+                    continue
+                before = next((s for s in reversed(result) if s.found and not s.own_voice), None)
+                speaker = NOBODY if before is None else replace(
+                    before, how=f"'{sentence.text[:40]}...' refers to the speaker before ({before.how})",
+                    verb_end=speaker.verb_end)
             if not speaker.found and sentence.quoted:
                 speaker = self._quotation(index, sentences, explicit, parties, bylines)
             if not speaker.found and _PRONOUN_SUBJECT.search(sentence.text) and result:
                 before = next((s for s in reversed(result) if s.found and not s.own_voice), None)
                 if before is not None:
-                    speaker = Speaker(before.claimant, before.voiced_by, before.unknown,
-                                      f"'{sentence.text.split()[0]} ...' continues the speaker before "
-                                      f"({before.how})", verb_end=None)
+                    speaker = replace(before, how=f"'{sentence.text.split()[0]} ...' continues the speaker "
+                                      f"before ({before.how})", verb_end=None)
+            if not speaker.found and index and not sentence.quoted and result[-1].found \
+                    and sentences[index - 1].paragraph == sentence.paragraph \
+                    and self._reports_that(sentences[index - 1].text):
+                before = result[-1]
+                speaker = replace(before, how=f"goes on with what the sentence before reports ({before.how})",
+                                  verb_end=None)
             if not speaker.found:
                 following = self._byline_after(sentence, sentences, parties)
                 if following is not None:
@@ -95,12 +114,39 @@ class Attributor:
             result.append(speaker)
         return result
 
+    def _role_named_before(self, text: str, sentence: Sentence, parties: list[Mention]) -> Speaker | None:
+        """"..., the Spokesperson said": the party the text named with that role earlier ("the
+        Spokesperson for the Secretary-General, Stéphane Dujarric")."""
+        words = text[sentence.start:sentence.end]
+        verb = self.lexicon.reporting_verbs.pattern.search(words.split('"')[-1])
+        region = words.split('"')[-1][:verb.start()] if verb else ""
+        found = re.search(r"\bthe\s+((?:[\w-]+\s+)?[\w-]+)\s*,?\s*$", region, re.IGNORECASE)
+        role = found.group(1) if found else None
+        if role is None or not self.lexicon.speaking_for.pattern.fullmatch(role.split()[-1]):
+            return None
+        word = re.compile(rf"\b{re.escape(role.split()[-1])}\b", re.IGNORECASE)
+        for earlier in reversed(list(word.finditer(text, 0, sentence.start))):
+            near = [m for m in parties if earlier.end() <= m.start <= earlier.end() + 60
+                    and not (m.kind == "actor" and self.corpus.actors[m.id].type == "state")]
+            persons = [m for m in near if m.kind == "actor" and self.corpus.actors[m.id].type == "person"]
+            if persons or near:
+                mention = (persons or near)[0]
+                return replace(self._speaker(mention, near, f"'the {role}' named earlier as "
+                                             f"'{text[earlier.start():mention.end]}'", 0), verb_end=None)
+        return None
+
+    def _reports_that(self, text: str) -> bool:
+        """Whether a sentence reports speech ("X said today that ..."), which the sentence after
+        it, unattributed, goes on with."""
+        verb = self.lexicon.reporting_verbs.pattern.search(text)
+        return verb is not None and bool(re.search(r"\bthat\b", text[verb.end():verb.end() + 60]))
+
     # --- patterns in one sentence ---------------------------------------------------------------
 
     def _explicit(self, text: str, sentence: Sentence, parties: list[Mention]) -> Speaker:
         here = [m for m in parties if sentence.start <= m.start and m.end <= sentence.end]
         words = sentence.text
-        for match in re.finditer(r"\baccording to\s+", words, re.IGNORECASE):
+        for match in re.finditer(r"\baccording to\s+(?:the\s+)?", words, re.IGNORECASE):
             after = [m for m in here if m.start == sentence.start + match.end()]
             if after:
                 return self._speaker(after[0], [after[0]], f"'according to {after[0].text}'",
@@ -117,14 +163,47 @@ class Attributor:
                 subject = self._subject(text, before)
                 if subject is not None and (_SUBJECT_GAP.match(gap) or self._speaks_for(gap)):
                     return self._speaker(subject, before, f"'{text[subject.start:end]}'", end)
+            person = self._unknown_person_before(text, region_start, start)
+            if person is not None:
+                return self._speaker(person, [person], f"'{person.text} {verb.group()}'", end)
+            if _ANAPHORIC.search(text[region_start:start]):  # "he said", "It also called on"
+                return Speaker(None, how=ANAPHORA, verb_end=end)
             if kind == "reporting":
-                after = [m for m in here if 0 <= m.start - end <= 2]
+                after = [m for m in here if 0 <= m.start - end <= 2 and _NAME_ENDS.match(text, m.end)]
                 if after:
                     person = after[0]
                     return self._speaker(person, [person], f"'{verb.group()} {person.text}'", end)
-                if _PRONOUN_NEAR_VERB.search(text[region_start:start]):
-                    return Speaker(None, how="pronoun", verb_end=end)
+                named = self._unknown_person_after(text, end, sentence.end, here)
+                if named is not None:
+                    return named
         return NOBODY
+
+    def _unknown_person_before(self, text: str, region_start: int, verb_start: int) -> Mention | None:
+        """"Amira Haddad said": a name right before the verb that no catalogue knows."""
+        found = re.search(r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})\s*,?\s*$", text[region_start:verb_start])
+        if found is None:
+            return None
+        start = region_start + found.start(1)
+        return self.finder.unknown_person(text, start, start + len(found.group(1)))
+
+    def _unknown_person_after(self, text: str, verb_end: int, sentence_end: int,
+                              here: list[Mention]) -> Speaker | None:
+        """"said Amira Haddad, crisis director at Human Rights Watch": a person no catalogue knows,
+        speaking for the organisation named after the role (known or not)."""
+        start = verb_end + (len(text[verb_end:]) - len(text[verb_end:].lstrip()))
+        person = self.finder.unknown_person(text, start, sentence_end)
+        if person is None or not _NAME_ENDS.match(text, person.end):
+            return None
+        rest = text[person.end:sentence_end]
+        role = re.match(r"^\s*,\s*(?:[\w-]+\s+){0,5}?(?:at|of|for|from)\s+(?:the\s+)?", rest)
+        if role is not None:
+            at = person.end + role.end()
+            body = next((m for m in here if m.start == at), None)
+            if body is not None:
+                speaker = self._speaker(body, [body], f"'{person.text}' speaks for '{body.text}'", verb_end)
+                return Speaker(speaker.claimant, None, speaker.unknown, speaker.how, verb_end=verb_end,
+                               unknown_voice=person)
+        return Speaker(None, unknown=person, how=f"'said {person.text}'", verb_end=verb_end)
 
     def _speaks_for(self, gap: str) -> bool:
         """A gap like "'s spokesperson" or "'s U.N. Ambassador" between a party and its verb."""
@@ -165,14 +244,13 @@ class Attributor:
         if attributed:
             nearest = min(attributed, key=lambda i: (abs(i - index), i < index))
             speaker = explicit[nearest]
-            return Speaker(speaker.claimant, speaker.voiced_by, speaker.unknown,
-                           f"quotation attributed in the same paragraph ({speaker.how})")
+            return replace(speaker, how=f"quotation attributed in the same paragraph ({speaker.how})",
+                           verb_end=None)
         previous = [i for i, s in enumerate(sentences) if s.paragraph == sentence.paragraph - 1]
         if previous and sentences[previous[-1]].quoted and not sentences[previous[-1]].closes_quote:
             found = self._quotation(previous[-1], sentences, explicit, parties, bylines)
             if found.found:
-                return Speaker(found.claimant, found.voiced_by, found.unknown,
-                               f"the quotation goes on from the paragraph before ({found.how})")
+                return replace(found, how=f"the quotation goes on from the paragraph before ({found.how})")
         return self._byline_after(sentence, sentences, parties) or NOBODY
 
     def _byline(self, sentence: Sentence, parties: list[Mention]) -> Mention | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .lexicon import Lexicon
 
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.IGNORECASE)
-NEAR_VERB = 24  # characters between the verb of attribution and a date that belongs to it
+NEAR_VERB = 40  # characters between the verb of attribution and a date that belongs to it
 
 
 @dataclass(frozen=True)

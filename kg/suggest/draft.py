@@ -37,6 +37,7 @@ _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _ADDRESSED = re.compile(r"\b(?:call(?:s|ed)?\s+(?:on|upon)|urg(?:e|es|ed)|demand(?:s|ed)?\s+that|"
                         r"warn(?:s|ed)?)\s+(?:the\s+)?$", re.IGNORECASE)
 _FACT_DISPUTE = re.compile(r"pretext|fabricated|false|ulterior|guise|cover|regime.change", re.IGNORECASE)
+CONTEXT_CHARS = 2000  # text before a sentence in which a bare "Article 51" finds its instrument
 STANCE_WORDS = {
     "alleges-violation": "alleges a violation",
     "justifies": "justifies",
@@ -103,12 +104,13 @@ class Drafter:
         self.citations = Citations(corpus, self.lexicon)
         self.cues = Cues(corpus, self.lexicon)
         self.events = Events(corpus, self.lexicon)
-        self.attributor = Attributor(corpus, self.lexicon)
+        self.attributor = Attributor(corpus, self.lexicon, self.finder)
 
     def draft(self, document: Document) -> Draft:
         reading = read(document.text)
         actors = self.finder.actors(reading.text)
-        unknown = self.finder.unknown_organisations(reading.text, actors)
+        unknown = self.finder.unknown_organisations(reading.text, actors,
+                                                    [(s.start, s.end) for s in reading.sentences])
         parties = sorted([*actors, *unknown], key=lambda m: (m.start, -m.end))
         speakers = self.attributor.speakers(reading, document, parties)
         event_names = self.finder.events(reading.text)
@@ -142,8 +144,7 @@ class Drafter:
         text = sentence.text
         if not sentence.terminal and len(text.split()) < self.lexicon.heading_words:
             return None  # a heading, a byline, a dateline
-        before = " ".join(s.text for s in reading.sentences[max(0, index - 3):index]
-                          if s.paragraph == sentence.paragraph)
+        before = reading.text[max(0, sentence.start - CONTEXT_CHARS):sentence.start]
         citations = self.citations.find(text, before)
         norms = _unique(c.norm for c in citations if c.norm)
         stance_cues = self.cues.stances(text)
@@ -172,6 +173,9 @@ class Drafter:
         undecided: dict[str, str] = {}
         if speaker.claimant is None and speaker.unknown is not None:
             undecided["claimant"] = self._unknown_party(speaker.unknown, "claimant", proposals)
+        if speaker.unknown_voice is not None:
+            undecided["voiced_by"] = self._unknown_party(speaker.unknown_voice, "voiced_by", proposals,
+                                                         speaker.claimant)
         reasons.append(f"claimant: {speaker.how}")
         here = [m for m in parties if sentence.start <= m.start and m.end <= sentence.end]
         piece = document.piece_at(reading.original_span(sentence.start, sentence.end)[0])
@@ -202,7 +206,7 @@ class Drafter:
         against = self._against(reading.text, sentence, here, speaker, stance, concerns)
         if against:
             reasons.append(f"against: {', '.join(against)}")
-        positions = self.cues.positions(text, set(norms))
+        positions = [] if stance == "affirms-norm" else self.cues.positions(text, set(norms))
         schemes = self._schemes(stance, norms, positions)
         affirms = [p.element for p in positions if p.affirms]
         denies = [p.element for p in positions if not p.affirms]
@@ -324,15 +328,17 @@ class Drafter:
 
     # --- parties no catalogue knows -------------------------------------------------------------
 
-    def _unknown_party(self, mention: Mention, role: str, proposals: dict[str, Proposal]) -> str:
-        self._propose_actor(mention, proposals)
-        if mention.guess == "state":
-            where = f"add {mention.id} to catalogues/actors.yaml (proposed above) or choose an actor id"
-        else:
-            where = "add it to catalogues/actors.yaml (proposed above) or choose an actor id"
-        return f'the text names "{mention.text}"; {where}'
+    def _unknown_party(self, mention: Mention, role: str, proposals: dict[str, Proposal],
+                       acts_for: str | None = None) -> str:
+        """Why a party is left to decide: the name the text gives, and what to do about it."""
+        self._propose_actor(mention, proposals, acts_for)
+        entry = mention.id if mention.guess == "state" else "it"
+        kind = "a person id" if role == "voiced_by" else "an actor id"
+        return (f'the text names "{mention.text}"; add {entry} to catalogues/actors.yaml (proposed above) '
+                f"or choose {kind}")
 
-    def _propose_actor(self, mention: Mention, proposals: dict[str, Proposal]) -> None:
+    def _propose_actor(self, mention: Mention, proposals: dict[str, Proposal],
+                       acts_for: str | None = None) -> None:
         if mention.guess == "alias":
             key = f"alias:{mention.text}"
             why = f"{mention.how}: add '{mention.text}' to the aliases of {mention.id}"
@@ -348,6 +354,8 @@ class Drafter:
             fields.append(("name", f"{{en: {english}" + (f", es: {spanish}}}" if spanish else "}")))
         else:
             fields.append(("name", f"{{en: {mention.text}}}"))
+        if mention.guess == "person" and acts_for:
+            fields.append(("acts_for", acts_for))
         proposals[mention.id] = Proposal("actors.yaml", tuple(fields),
                                          f"the text names '{mention.text}': {mention.how}")
 

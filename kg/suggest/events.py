@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from ..corpus.models import Corpus
 from .lexicon import Lexicon
 
-STOP = frozenset(
-    ["a", "an", "and", "the", "of", "on", "in", "at", "to", "by", "for", "from", "with", "against", "its", "their", "his", "her", "this", "that", "as", "is", "are", "was", "were", "be", "been", "into", "over", "under", "us", "u.s.", "un", "u.n.", "alleged", "allegedly", "suspected"]
-)
+STOP = frozenset((
+    "a", "an", "and", "the", "of", "on", "in", "at", "to", "by", "for", "from", "with", "against", "its",
+    "their", "his", "her", "this", "that", "as", "is", "are", "was", "were", "be", "been", "into", "over",
+    "under", "us", "u.s.", "un", "u.n.", "alleged", "allegedly", "suspected",
+))
 MATCH = 1.5  # an act word and a party, or two act words, or an act word on the event's day
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")

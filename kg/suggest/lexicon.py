@@ -68,15 +68,15 @@ def spelled(text: str, spellings: tuple[tuple[str, str], ...]) -> str:
     return re.sub(r"(?<!\\)(?:-| (?![*+?{]))", r"[-\\s]", text)
 
 
-def compile_cue(source: str, spellings: tuple[tuple[str, str], ...] = ()) -> Cue:
-    """A whole-word, case-insensitive pattern for one lexicon entry."""
+def compile_cue(source: str, spellings: tuple[tuple[str, str], ...] = (), ignore_case: bool = True) -> Cue:
+    """A whole-word pattern for one lexicon entry (case-insensitive unless told otherwise)."""
     body = spelled(source, spellings)
-    return Cue(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), source)
+    return Cue(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE if ignore_case else 0), source)
 
 
-def _alternation(sources: list[str], spellings: tuple[tuple[str, str], ...]) -> Cue:
+def _alternation(sources: list[str], spellings: tuple[tuple[str, str], ...], ignore_case: bool = True) -> Cue:
     ordered = sorted(sources, key=len, reverse=True)  # longest first: "has said" before "said"
-    return compile_cue("|".join(f"(?:{s})" for s in ordered), spellings)
+    return compile_cue("|".join(f"(?:{s})" for s in ordered), spellings, ignore_case)
 
 
 @functools.cache
@@ -99,8 +99,8 @@ def lexicon() -> Lexicon:
     demonyms = tuple((name, code) for code, names in data["demonyms"].items() for name in names)
     return Lexicon(
         spellings=spellings,
-        reporting_verbs=_alternation(data["reporting_verbs"], spellings),
-        act_verbs=_alternation(data["act_verbs"], spellings),
+        reporting_verbs=_alternation(data["reporting_verbs"], spellings, ignore_case=False),
+        act_verbs=_alternation(data["act_verbs"], spellings, ignore_case=False),
         speaking_for=_alternation(data["speaking_for"], spellings),
         own_voice_genres=frozenset(g.casefold() for g in data["own_voice_genres"]),
         stances=tuple((stance, cues(patterns)) for stance, patterns in data["stances"].items()),

@@ -51,8 +51,10 @@ class Links:
         return found
 
     def _same_act(self, ours: tuple[str, ...], theirs: tuple[str, ...], loose: bool = False) -> bool:
+        """Whether two claims are about the same act (or one within the other); with ``loose``,
+        two claims about no catalogued act count as the same too."""
         if not ours or not theirs:
-            return loose
+            return loose and not ours and not theirs
         mine = set().union(*(self._events(e) for e in ours))
         other = set().union(*(self._events(e) for e in theirs))
         return bool(set(ours) & other or set(theirs) & mine)

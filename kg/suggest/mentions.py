@@ -130,6 +130,18 @@ class Finder:
                 found.append(Mention(start, end, match.group(), "unknown", code, how, guess="state"))
         return found
 
+    def unknown_person(self, text: str, start: int, end: int) -> Mention | None:
+        """A person's name no catalogue knows at ``text[start:end]`` (two or three capitalised
+        words, as in "said Amira Haddad"), or None."""
+        match = _PERSON.match(text, start, end)
+        if match is None:
+            return None
+        name = match.group()
+        if self.lexicon.speaking_for.pattern.search(name) or _country_pattern().search(name):
+            return None
+        return Mention(match.start(), match.end(), name, "unknown", slug(name),
+                       f"'{name}' reads like a person's name", guess="person")
+
     def _countries(self, text: str, known: list[Mention]) -> list[Mention]:
         """States the catalogue lacks, by their ISO 3166 names (pycountry)."""
         found = []
@@ -148,11 +160,15 @@ class Finder:
 
     # --- names no catalogue knows ----------------------------------------------------------------
 
-    def unknown_organisations(self, text: str, known: Iterable[Mention]) -> list[Mention]:
-        """Capitalised names that read like an organisation ("Human Rights Watch"), not known."""
+    def unknown_organisations(self, text: str, known: Iterable[Mention],
+                              spans: Iterable[tuple[int, int]] = ()) -> list[Mention]:
+        """Capitalised names that read like an organisation ("Human Rights Watch"), not known;
+        looked for within each of ``spans`` (sentences), so that a name never runs across two."""
         known = list(known)
         found = []
-        for match in _CAPITALISED.finditer(text):
+        matches = [m for start, end in (spans or [(0, len(text))])
+                   for m in _CAPITALISED.finditer(text, start, end)]
+        for match in matches:
             name = re.sub(r"^(?:The|A|An)\s+", "", match.group().strip())
             start = match.end() - len(match.group()) + (len(match.group()) - len(match.group().lstrip()))
             start += len(match.group().strip()) - len(name)
@@ -180,9 +196,11 @@ class Finder:
         return found
 
 
+# A person's name: two or three capitalised words (accents, hyphens and particles allowed).
+_PERSON = re.compile(r"(?!(?:The|A|An|This|That|These|Those|Its|His|Her|Their)\b)[A-Z][a-zà-ÿ'-]+(?:\s+(?:de|da|van|von|al|el|bin)?\s*[A-Z][a-zà-ÿ'-]+){1,2}(?![\w-])")
 # Runs of capitalised words with the small words names contain ("Office of the Prosecutor").
 _CAPITALISED = re.compile(
-    r"(?<![\w-])(?:[A-Z][\w'&.-]*)(?:\s+(?:(?:of|the|for|and|on|de|del|in|to)\s+)*[A-Z][\w&.-]*)*"
+    r"(?<![\w-])(?:[A-Z][\w'&-]*)(?:\s+(?:(?:of|the|for|and|on|de|del|in|to)\s+)*[A-Z][\w&-]*)*"
 )
 
 
