@@ -31,8 +31,9 @@ _PRONOUN_SUBJECT = re.compile(r"^(?:He|She|They|His|Her|Their)\b|^(?:The|This|Th
                               r"(?:ministry|spokesperson|spokesman|spokeswoman|organi[sz]ation|group|office|"
                               r"government|statement|letter|communiqu[eé]|president|ambassador|official|"
                               r"officials|authorities|minister|leader|committee|council)\b", re.IGNORECASE)
-_ANAPHORIC = re.compile(r"(?:\b(?:he|she|they|it)|\b(?:his|her|their|its|the)\s+\w+(?:\s+\w+)?)\s*,?\s*$",
-                        re.IGNORECASE)
+_ANAPHORIC = re.compile(
+    r"(?:\b(?:he|she|they|it)|\b(?:his|her|their|its|the)\s+\w+(?:\s+\w+)?)"
+    r"(?:\s+(?:also|likewise|then|has|have|had|\w+ly))*\s*,?\s*$", re.IGNORECASE)
 # "said X." / "said X, its director": X is the speaker; not "said Washington must ..."
 _NAME_ENDS = re.compile(r"\s*(?:[,.;:!?]|$|\b(?:today|yesterday|on|in)\b)")
 ANAPHORA = "anaphora"  # the how of a speaker named only by a pronoun or a role ("the Spokesperson said")

@@ -197,7 +197,8 @@ class Finder:
 
 
 # A person's name: two or three capitalised words (accents, hyphens and particles allowed).
-_PERSON = re.compile(r"(?!(?:The|A|An|This|That|These|Those|Its|His|Her|Their)\b)[A-Z][a-zà-ÿ'-]+(?:\s+(?:de|da|van|von|al|el|bin)?\s*[A-Z][a-zà-ÿ'-]+){1,2}(?![\w-])")
+_PERSON = re.compile(r"(?!(?:The|A|An|This|That|These|Those|Its|His|Her|Their)\b)[A-Z][a-zà-ÿ'-]+"
+                     r"(?:\s+(?:de|da|van|von|al|el|bin)?\s*[A-Z][a-zà-ÿ'-]+){1,2}(?![\w-])")
 # Runs of capitalised words with the small words names contain ("Office of the Prosecutor").
 _CAPITALISED = re.compile(
     r"(?<![\w-])(?:[A-Z][\w'&-]*)(?:\s+(?:(?:of|the|for|and|on|de|del|in|to)\s+)*[A-Z][\w&-]*)*"
