@@ -90,6 +90,11 @@ class Attributor:
                     result.append(named)
                     continue
                 before = next((s for s in reversed(result) if s.found and not s.own_voice), None)
+                if before is None and index:  # "The NAM met. It called on ...": the party named before
+                    previous = sentences[index - 1]
+                    named = [m for m in parties if previous.start <= m.start < previous.end]
+                    if named:
+                        before = self._speaker(named[0], named, f"'{named[0].text}' named before", 0)
                 speaker = NOBODY if before is None else replace(
                     before, how=f"'{sentence.text[:40]}...' refers to the speaker before ({before.how})",
                     verb_end=speaker.verb_end)

@@ -91,8 +91,10 @@ class Citations:
         named = self._named(text)
         for match in _ARTICLE.finditer(text):
             found += self._articles(text, match, named, context)
+        taken = [(c.start, c.end) for c in found]
         for match in _RESOLUTION.finditer(text):
-            found.append(self._resolution(match, text))
+            if not any(a <= match.start() < b for a, b in taken):
+                found.append(self._resolution(match, text))
         for match in _COMMENT.finditer(text):
             found.append(self._comment(match))
         taken = [(c.start, c.end) for c in found]
@@ -114,7 +116,8 @@ class Citations:
         provisions_of = {self.corpus.norms[c.norm].part_of[0] for c in found
                          if c.norm and self.corpus.norms[c.norm].part_of}
         found = [c for c in found if not (c.norm in provisions_of and self._attached(text, c, found))]
-        return sorted(found, key=lambda c: (c.start, c.end))
+        found.sort(key=lambda c: (c.start, c.end))
+        return [c for i, c in enumerate(found) if c.norm is None or c.norm not in {d.norm for d in found[:i]}]
 
     def _attached(self, text: str, instrument: Citation, found: list[Citation]) -> bool:
         """Whether an instrument's name stands right next to a citation of one of its provisions."""

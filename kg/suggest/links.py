@@ -4,15 +4,15 @@ Candidate relations follow the argument layer's kinds (docs/data-model.md, "Lega
 structure"), read from the fields of the corpus's claims, never from their texts:
 
 - ``undercuts``: the draft denies an element (or affirms an exception) of a legal test that a
-  claim of the party it opposes applies ("not an armed attack" against the US Article 51
-  justifications);
+  justification of the party it opposes applies ("not an armed attack" against the US Article 51
+  justifications), whatever act that justification is about (the note says when it is another);
 - ``undermines``: a denial of the allegations made against its claimant, or a rejection that
   disputes the facts a justification rests on ("pretext", "fabricated");
 - ``rebuts``: an allegation or rejection against a party's justification of the same act, or a
   justification against the allegations about it.
 
-Only claims about the same act (or an act within it) are linked, and never a claim of the same
-document: its annotation, if it has one, is what a draft must not lean on.
+Rebuttals and underminings link only claims about the same act (or an act within it), and never
+a claim of the same document: its annotation, if it has one, is what a draft must not lean on.
 """
 
 from __future__ import annotations
@@ -81,14 +81,16 @@ class Links:
         if facts.claimant is not None and target_party == self._party(facts.claimant):
             return None
         if target.stance == "justifies" and target_party in opposed:
-            if not self._same_act(facts.concerns, target.concerns, loose=not target.concerns):
-                return None
             exceptions = {e.id for s in target.schemes if s in self.corpus.schemes
                           for e in self.corpus.schemes[s].elements if e.role == "exception"}
             denied = [e for e in facts.denies if e.partition("/")[0] in target.schemes]
             denied += [e for e in facts.affirms if e in exceptions]
-            if denied:
-                return "undercuts", f"denies {', '.join(denied)} of a test '{target.id}' applies"
+            same = self._same_act(facts.concerns, target.concerns)
+            if denied:  # a test denied to a party answers its every use of the test
+                act = "" if same else " (about another act: check that the denial reaches it)"
+                return "undercuts", f"denies {', '.join(denied)} of a test '{target.id}' applies{act}"
+            if not self._same_act(facts.concerns, target.concerns, loose=not target.concerns):
+                return None
             if facts.stance == "rejects-justification" and facts.disputes_facts:
                 return "undermines", f"disputes the facts '{target.id}' rests on"
             if facts.stance in ("alleges-violation", "rejects-justification") and target.concerns:

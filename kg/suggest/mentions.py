@@ -53,7 +53,7 @@ def name_pattern(name: str, spellings: tuple[tuple[str, str], ...]) -> str:
         if not word.isalpha() or (word.isupper() and len(word) > 1):
             parts.append(escaped)
         elif word[0].isupper():
-            parts.append(f"{re.escape(word[0])}(?i:{spelled(re.escape(word[1:]), spellings)})")
+            parts.append(f"(?={re.escape(word[0])})(?i:{escaped})")
         else:
             parts.append(f"(?i:{escaped})")
     return "".join(parts).replace("'", "['\u2019]")
@@ -83,7 +83,7 @@ class Finder:
         demonyms = sorted({d for d, _ in lexicon.demonyms}, key=len, reverse=True)
         self._demonym = re.compile(
             rf"(?<![\w-])({'|'.join(re.escape(d) for d in demonyms)})\s+"
-            rf"(?:(?:\w+|\w+-\w+)\s+){{0,2}}?({lexicon.demonym_parties.pattern.pattern})"
+            rf"(?:(?:\w+|\w+-\w+)\s+){{0,2}}?((?i:{lexicon.demonym_parties.pattern.pattern}))"
         ) if demonyms else None
         self._demonym_codes = {d: code for d, code in lexicon.demonyms}
 
