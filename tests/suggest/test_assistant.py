@@ -21,7 +21,8 @@ from .conftest import NEW
 
 SEEDS = sorted(p.stem for p in (CORPUS / "documents").glob("*.txt"))
 LEFT = re.compile(r"^error: .*: claim '[^']+': (claimant|voiced_by) left to decide "
-                  r"\(the text names \"[^\"]+\"; add .+ to catalogues/actors\.yaml \(proposed above\) or choose an? (actor|person) id\)$")
+                  r"\(the text names \"[^\"]+\"; add .+ to catalogues/actors\.yaml \(proposed above\) "
+                  r"or choose an? (actor|person) id\)$")
 
 
 def run(*args: str):
