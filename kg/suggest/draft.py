@@ -11,7 +11,7 @@ house rule "one claim per distinct point") become one claim with several quotes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..corpus.models import Corpus, Document
 from ..corpus.quotes import find_quote
@@ -35,7 +35,7 @@ _ACTED_ON = re.compile(r"\b(?:against|on|in|into|to|from|of|for|off|toward|towar
                        re.IGNORECASE)
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _ADDRESSED = re.compile(r"\b(?:call(?:s|ed)?\s+(?:on|upon)|urg(?:e|es|ed)|demand(?:s|ed)?\s+that|"
-                        r"warn(?:s|ed)?)\s+(?:the\s+)?$", re.IGNORECASE)
+                        r"ask(?:s|ed)?)\s+(?:the\s+)?$", re.IGNORECASE)
 _FACT_DISPUTE = re.compile(r"pretext|fabricated|false|ulterior|guise|cover|regime.change", re.IGNORECASE)
 CONTEXT_CHARS = 2000  # text before a sentence in which a bare "Article 51" finds its instrument
 STANCE_WORDS = {
@@ -123,10 +123,11 @@ class Drafter:
             if found is not None:
                 matched_events[index] = found.event
         for index, sentence in enumerate(reading.sentences):
-            claim = self._sentence(reading, document, index, sentence, speakers[index], parties,
-                                   event_names, matched_events, proposals)
-            if claim is not None:
-                drafted.append(claim)
+            for clause in self._clauses(reading, sentence):
+                claim = self._sentence(reading, document, index, clause, speakers[index], parties,
+                                       event_names, matched_events, proposals)
+                if claim is not None:
+                    drafted.append(claim)
         claims = _merge(drafted)
         self._number(document, claims)
         self._relate(document, claims)
@@ -226,6 +227,22 @@ class Drafter:
         claim._facts = Facts(speaker.claimant, stance, tuple(against), tuple(concerns), tuple(denies),  # type: ignore[attr-defined]
                              tuple(affirms), bool(chosen and _FACT_DISPUTE.search(chosen.cue)))
         return claim
+
+    def _clauses(self, reading: Reading, sentence: Sentence) -> list[Sentence]:
+        """A sentence, or its clauses when a semicolon separates clauses that each cite a norm
+        ("Article 2(4) prohibits ...; Article 2(3) requires ..." makes two points)."""
+        parts = sentence.text.split("; ")
+        if len(parts) < 2:
+            return [sentence]
+        before = reading.text[max(0, sentence.start - CONTEXT_CHARS):sentence.start]
+        if not all(any(c.norm for c in self.citations.find(part, before)) for part in parts):
+            return [sentence]
+        clauses, start = [], sentence.start
+        for part in parts:
+            end = start + len(part)
+            clauses.append(replace(sentence, start=start, end=end, text=part, terminal=True))
+            start = end + 2
+        return clauses
 
     def _against(self, text: str, sentence: Sentence, here: list[Mention], speaker: Speaker, stance: str,
                  concerns: list[str]) -> list[str]:

@@ -22,7 +22,7 @@ STOP = frozenset((
     "their", "his", "her", "this", "that", "as", "is", "are", "was", "were", "be", "been", "into", "over",
     "under", "us", "u.s.", "un", "u.n.", "alleged", "allegedly", "suspected",
 ))
-MATCH = 1.5  # an act word and a party, or two act words, or an act word on the event's day
+MATCH = 1.0  # one word for an act is enough when no other event shares more
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 
