@@ -457,54 +457,68 @@ def map_options(function: Callable) -> Callable:
     return function
 
 
+READINGS = ("structured", "abstract")  # kept in step with kg.argument.structured.READINGS (tested)
+
+
 @cli.command(name="map")
 @map_options
+@click.option("--reading", type=click.Choice(READINGS), default="structured", show_default=True,
+              help="structured: the ASPIC+ theory of the claims, the legal tests they apply and their "
+              "elements; abstract: Dung's semantics over the annotated attacks alone.")
+@click.option("--assume", multiple=True, metavar="SCHEME/ELEMENT=holds|fails",
+              help="Take an element of a legal test as holding or failing (repeatable), e.g. "
+              "self-defence/armed-attack=holds.")
+@click.option("--prefer", metavar="NAME|ORDER",
+              help="A preference ordering over claimants: none (default), courts-first, states-first, "
+              "experts-first (ontology/preferences.yaml), or inline, e.g. 'judicial>expert=un-organ>state'.")
+@click.option("--explain", metavar="CLAIM", help="Say why this claim is in, out or undecided.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("table", "json")), default="table",
               show_default=True)
 @reports_errors
 def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: str | None,
-                norm: str | None, since: str | None, until: str | None, semantics: str, fmt: str) -> None:
-    """Show the claims of an argument map with their acceptance (in / out / undec).
+                norm: str | None, since: str | None, until: str | None, semantics: str, reading: str,
+                assume: tuple[str, ...], prefer: str | None, explain: str | None, fmt: str) -> None:
+    """Show the claims of an argument map, each with its proposition and acceptance (in / out / undec).
 
-    Each claim is shown with the party it is against. Acceptance is a structural reading of the
-    annotated attacks between claims, not a legal verdict: "in" means no annotated attack on the
-    claim stands, under the chosen semantics. A scoped map is labelled over the attacks inside
-    the scope only (with --until, the debate as it stood then).
+    By default the structured reading: the claims, the legal tests they apply and the elements
+    they affirm, deny or assume are compiled into an ASPIC+ theory (last-link elitist ordering) and
+    a claim is in when its argument is accepted, out when an accepted argument defeats it. --assume
+    and --prefer change the audience; --explain says why. --reading abstract is Dung's reading of
+    the annotated attacks alone. Either way it is a structural reading, not a legal verdict. A
+    scoped map is read over the claims inside the scope only.
 
     \b
     Examples:
-      kg map --semantics grounded
-      kg map --event us-boat-strikes --semantics preferred -f json
+      kg map
+      kg map --assume self-defence/armed-attack=holds --explain us-art51-boat-strikes
+      kg map --prefer courts-first --event us-boat-strikes -f json
+      kg map --reading abstract --semantics preferred
     """
     import json
 
-    from .argument.map import Scope, argument_map_of, claim_text
-    from .argument.semantics import READING
+    from .argument.map import Scope
+    from .argument.report import map_report
 
-    graph = argument_map_of(corpus_dir=corpus_dir, data=data, semantics=semantics,
-                            scope=Scope.parse(event, actor, norm, since, until))
-    rows = [(n, graph.nodes[n]["acceptance"], graph.nodes[n]) for n in sorted(graph)]
-    bounded = {n for n in graph if graph.nodes[n].get("bound_reached")}
+    report = map_report(corpus_dir=corpus_dir, data=data, scope=Scope.parse(event, actor, norm, since, until),
+                        semantics=semantics, reading=reading, assume=assume, prefer=prefer, explain=explain)
     if fmt == "json":
-        click.echo(json.dumps({"semantics": semantics, "reading": READING,
-                               "extensions": graph.graph.get("extensions"),
-                               "extension_count": graph.graph.get("extension_count"),
-                               "claims": [{"claim": c, "acceptance": a, "label": node["label"],
-                                           "against": node["against_ids"]}
-                                          | ({"bound_reached": True} if c in bounded else {})
-                                          for c, a, node in rows]},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    for claim, acceptance, node in rows:
-        click.echo(f"{acceptance + ('*' if claim in bounded else ''):<6} {claim:<48} {claim_text(node)}")
-    counts = {k: sum(1 for _, a, _ in rows if a == k) for k in ("in", "out", "undec")}
-    relations = [d["relation"] for _, _, d in graph.edges(data=True)]
-    none = "; no stable extension" if graph.graph.get("extensions") == [] else ""
-    stopped = f", {len(bounded)} of them because the search reached its bound (*)" if bounded else ""
-    click.echo(f"({semantics}: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided"
-               f"{stopped}{none}; {relations.count('attacks')} attacks, "
-               f"{relations.count('supports')} supports)")
-    click.echo(f"(in / out / undec: {READING})")
+    for claim in report["claims"]:
+        marked = claim["acceptance"] + ("*" if claim.get("bound_reached") else "")
+        click.echo(f"{marked:<6} {claim['claim']:<48} {claim['proposition']}")
+        click.echo(f"{'':<6} {'':<48} — {claim['parties']}")
+        if explain is not None:
+            click.echo(f"  {claim['explanation']['text']}")
+    if explain is None:
+        counts = report["counts"]
+        bounded = sum(1 for claim in report["claims"] if claim.get("bound_reached"))
+        none = "; no stable extension" if report["extensions"] == [] else ""
+        stopped = f", {bounded} of them because the search reached its bound (*)" if bounded else ""
+        name = semantics if reading == "abstract" else f"structured reading, {semantics}"
+        click.echo(f"({name}: {counts['in']} in, {counts['out']} out, {counts['undec']} undecided"
+                   f"{stopped}{none}; {report['attacks']} attacks, {report['supports']} supports)")
+    click.echo(f"(in / out / undec: {report['caveat']})")
 
 
 @cli.command()
@@ -530,6 +544,50 @@ def export(fmt: str, output: Path, corpus_dir: Path, data: Path | None, event: s
     path = export_map(fmt, output, corpus_dir=corpus_dir, data=data, semantics=semantics,
                       scope=Scope.parse(event, actor, norm, since, until))
     click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("-f", "--format", "fmt", type=click.Choice(("table", "md", "csv", "html")), default="table",
+              show_default=True, help="html: one self-contained page with a control per element.")
+@click.option("--quotes", is_flag=True, help="Show the quotes of the claims in each cell.")
+@click.option("--wide", is_flag=True, help="One line per element (else wrapped to the terminal).")
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
+              help="Write to this file (for html, default build/scheme-NAME.html); else stdout.")
+@corpus_option
+@data_option("Read")
+@scope_options
+@reports_errors
+def scheme(name: str, fmt: str, quotes: bool, wide: bool, output: Path | None, corpus_dir: Path,
+           data: Path | None, event: str | None, actor: str | None, norm: str | None, since: str | None,
+           until: str | None) -> None:
+    """Show a legal test as a table: its elements (conditions, then exceptions, each with its
+    critical question) as rows, the parties as columns, and in each cell whether the party affirms
+    the element, denies it, or assumes it (applies the test without addressing the condition).
+
+    NAME is a legal test's id or label, e.g. self-defence. The parties are the claimants in scope
+    who apply the test or take a position on one of its elements; the claims each cell rests on
+    are listed under the table. With -f html, a page where a student sets an element to holds or
+    fails and sees the labels of the claims change, offline.
+
+    \b
+    Examples:
+      kg scheme self-defence
+      kg scheme prohibition-of-force --event us-attack-2026-01-03 --quotes -f md
+      kg scheme self-defence -f html -o build/self-defence.html
+    """
+    from .argument.map import Scope
+    from .views.scheme import scheme_of
+
+    if fmt == "html" and output is None:
+        output = Path("build") / f"scheme-{name}.html"
+    result = scheme_of(name, fmt, corpus_dir=corpus_dir, data=data, quotes=quotes, output=output,
+                       width=table_width(wide) if fmt == "table" else None,
+                       scope=Scope.parse(event, actor, norm, since, until))
+    if isinstance(result, Path):
+        click.echo(f"wrote {result}")
+    else:
+        click.echo(result, nl=False)
 
 
 def source_and_scope(function: Callable) -> Callable:

@@ -133,3 +133,12 @@ SEMANTICS_EXTENSIONS = 10_000
 # Claims held in the labellings a search keeps (their "in" sets), so that a part of thousands of
 # claims with thousands of labellings stops at tens of megabytes rather than gigabytes.
 SEMANTICS_MEMBERS = 2_000_000
+
+# The structured reading of a map (kg map --reading structured): how many defeats its ASPIC+ theory
+# may have and how long building them may take. Element conflicts are pooled over the claims in
+# scope, so the defeats can grow with the square of the claims that take a position on one element
+# (1,000 affirming and 1,000 denying are a million). The theory is built part by part (claims linked
+# by a conflict), smallest first; a part that does not fit keeps its claims undecided, marked
+# "bound reached", and the map says so; other parts are exact. The bundled corpus has a few hundred.
+STRUCTURED_DEFEATS = 2_000_000
+STRUCTURED_SECONDS = 20.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import shutil
 import textwrap
 import time
@@ -138,16 +139,43 @@ def editor_endpoint(corpus_dir: Path, **config) -> Iterator:
         running.close()
 
 
+# A relation field of an annotation, written as the corpus writes them: a flow list, perhaps over
+# several lines ("rebuts: [a, b,\n             c]").
+_RELATION = re.compile(r"^(?P<indent>[ ]+)(?P<key>rebuts|undercuts|undermines|attacks|supports): "
+                       r"\[(?P<ids>[^\]]*)\]", re.MULTILINE)
+
+
+def standalone_annotation(document: str = MINI_DOC) -> str:
+    """The real annotation file of ``document`` without its relations to claims of other documents.
+
+    The real claims answer each other across documents (a US justification in one rebuts an
+    allegation in another), so one document's annotations alone name claims a one-document corpus
+    does not have. Everything else stays as written, line for line: a dropped id leaves its lines
+    blank, so that a line number in the copy is the line number in the real file.
+    """
+    text = (CORPUS / "annotations" / f"{document}.yaml").read_text(encoding="utf-8")
+    own = set(re.findall(r"^  - id: (\S+)$", text, re.MULTILINE))
+
+    def keep(match: re.Match) -> str:
+        ids = [i.strip() for i in match["ids"].split(",") if i.strip()]
+        kept = ", ".join(i for i in ids if i in own)
+        return f"{match['indent']}{match['key']}: [{kept}]" + "\n" * match["ids"].count("\n")
+
+    return _RELATION.sub(keep, text)
+
+
 def one_document_corpus(root: Path, document: str = MINI_DOC, annotations: bool = True) -> Path:
     """A writable corpus at ``root``: the real catalogues and one real document (with its real
-    annotations unless ``annotations`` is false). Builds in a fraction of a second."""
+    annotations, less their relations to claims of other documents, unless ``annotations`` is
+    false). Builds in a fraction of a second."""
     (root / "documents").mkdir(parents=True, exist_ok=True)
     (root / "annotations").mkdir(exist_ok=True)
     shutil.copytree(CORPUS / "catalogues", root / "catalogues", dirs_exist_ok=True)
     for suffix in (".txt", ".yaml"):
         shutil.copy(CORPUS / "documents" / f"{document}{suffix}", root / "documents")
     if annotations:
-        shutil.copy(CORPUS / "annotations" / f"{document}.yaml", root / "annotations")
+        (root / "annotations" / f"{document}.yaml").write_text(standalone_annotation(document),
+                                                                encoding="utf-8")
     for path in root.rglob("*.*"):
         path.chmod(0o644)
     return root

@@ -6,7 +6,9 @@ with what a reader needs to see — the proposition, claimant, stance, norms, da
 and the argument the claim makes: the legal tests it applies (``schemes``) and the elements it
 affirms and denies. Edges carry ``relation`` = ``attacks`` or ``supports``, and an attack its
 ``kind``: ``rebuts``, ``undercuts``, ``undermines`` or plain ``attacks`` (a rebuttal is an edge in
-each direction). A map can be scoped to an event (and the events within it), an actor (as
+each direction). ``graph.graph["scheme_catalogue"]`` names the legal tests and their elements
+(:func:`scheme_catalogue`), so that a view can say "armed attack (self-defence): denied" without
+a query of its own. A map can be scoped to an event (and the events within it), an actor (as
 claimant, target or voice), a norm (and its provisions) and a period.
 
 Everything is read with SPARQL through :mod:`kg.sparql.engines`, so a map can be drawn from the corpus,
@@ -97,6 +99,63 @@ def _element_id(iri) -> str:
     return str(iri).removeprefix(_SCHEME_BASE)
 
 
+@dataclass(frozen=True)
+class CatalogueElement:
+    """An element of a legal test as the views show it."""
+
+    id: str  # SCHEME/ELEMENT, e.g. self-defence/armed-attack
+    label: str
+    role: str  # condition | exception
+    question: str  # the critical question a lawyer asks of it
+
+
+@dataclass(frozen=True)
+class CatalogueScheme:
+    """A legal test as the views show it: label, conclusion and elements (by id)."""
+
+    id: str
+    label: str
+    conclusion: str
+    elements: tuple[CatalogueElement, ...]
+    establishes: str | None = None  # an exception of another test its conclusion establishes
+
+
+def scheme_catalogue(engine: Engine) -> dict[str, CatalogueScheme]:
+    """Every legal test of the graph with its elements, by scheme id; elements in id order."""
+    found: dict[str, tuple[str, str, list[CatalogueElement]]] = {}
+    establishes: dict[str, str] = {}
+    for scheme, label, conclusion, established, element, element_label, role, question in \
+            engine.query(internal_query("scheme-catalogue")).rows:
+        scheme_id = _element_id(scheme)
+        entry = found.setdefault(scheme_id, (str(label) if label is not None else scheme_id,
+                                             str(conclusion) if conclusion is not None else "", []))
+        if established is not None:
+            establishes[scheme_id] = _element_id(established)
+        if element is not None and all(e.id != _element_id(element) for e in entry[2]):
+            element_id = _element_id(element)
+            entry[2].append(CatalogueElement(
+                element_id, str(element_label) if element_label is not None else element_id,
+                "exception" if str(role).endswith("#Exception") else "condition",
+                str(question) if question is not None else ""))
+    return {scheme_id: CatalogueScheme(scheme_id, label, conclusion, tuple(elements),
+                                       establishes.get(scheme_id))
+            for scheme_id, (label, conclusion, elements) in sorted(found.items())}
+
+
+def element_labels(graph: nx.DiGraph) -> dict[str, str]:
+    """Each element's id -> "Armed attack (Self-defence ...)": its label and its test's, for a
+    view that names an element apart from the test (a claim may deny an element of a test it
+    does not apply); the catalogue of ``graph`` (a map), else the labels on its claims."""
+    catalogue = graph.graph.get("scheme_catalogue") or {}
+    names = {element.id: f"{element.label} ({scheme.label})"
+             for scheme in catalogue.values() for element in scheme.elements}
+    for _, data in graph.nodes(data=True):
+        for ids, labels in (("affirms", "affirm_labels"), ("denies", "deny_labels")):
+            for element, label in zip(data.get(ids, []), data.get(labels, []), strict=False):
+                names.setdefault(element, label)
+    return names
+
+
 def period(value: PartialDate) -> tuple[date, date]:
     """The days a partial date covers: a year, a month, or one day."""
     parts = [int(p) for p in value.text.split("-")]
@@ -126,7 +185,11 @@ def argument_map(engine: Engine, scope: Scope | None = None) -> nx.DiGraph:
             claimant_type=str(claimant_type).rsplit("#", 1)[-1] if claimant_type is not None else None,
             against=[], against_ids=[], norms=[], norm_ids=[], events=[], event_ids=[],
             schemes=[], scheme_labels=[], affirms=[], affirm_labels=[], denies=[], deny_labels=[],
+            quotes=[],
         )
+    for claim, quote, _ in engine.query(internal_query("argument-quotes")).rows:
+        if _local(claim) in graph:
+            graph.nodes[_local(claim)]["quotes"].append(str(quote))
     edges: dict[tuple[str, str], set[str]] = {}
     for claim, prop, value, value_label in engine.query(internal_query("argument-links")).rows:
         name = str(prop).rsplit("#", 1)[-1]
@@ -148,7 +211,9 @@ def argument_map(engine: Engine, scope: Scope | None = None) -> nx.DiGraph:
                            kinds=kinds or ["attacks"])
     scope = _resolve_scope(engine, scope)
     keep = [n for n in graph.nodes if _in_scope(graph.nodes[n], scope, _ancestry(engine, scope))]
-    return graph.subgraph(keep).copy()
+    scoped = graph.subgraph(keep).copy()
+    scoped.graph["scheme_catalogue"] = scheme_catalogue(engine)
+    return scoped
 
 
 def _resolve_scope(engine: Engine, scope: Scope) -> Scope:

@@ -48,7 +48,7 @@ def closest(word: str, names: Mapping[str, str]) -> tuple[str, str] | None:
     """The entry ``word`` most likely means, as ``(entry, name that matched)``, or None.
 
     ``names`` maps every name an entry goes by (its id, labels, aliases) to the entry, so that
-    "laws of war" finds ``law-of-armed-conflict`` through its alias "law of armed conflict" although
+    "laws of armed conflicts" finds ``law-of-armed-conflict`` through its alias "law of armed conflict" although
     the id alone is too far. Names are compared after folding case, separators, a leading "the",
     plural "s" and British/American spellings; a name is close when difflib's ratio reaches
     ``CLOSE``, or ``CLOSE_SHARING_A_WORD`` when the two also share a word other than "of", "the".

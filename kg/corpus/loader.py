@@ -226,7 +226,7 @@ def read_corpus(corpus_dir: Path | str, jobs: int = 1) -> tuple[Corpus, list[Pro
 # The fields a new catalogue entry needs, for messages that say where to add one.
 CATALOGUE_FIELDS = {
     "actor": "id, type, name",
-    "norm": "id, type, notation, label in en and es",
+    "norm": "id, type, source_type, notation, label in en and es",
     "event": "id, label, start, perpetrators",
 }
 

@@ -15,8 +15,19 @@ Nothing from the corpus can become markup or script in the page, because:
   quote can close the block (:func:`script_json`);
 * the page's script builds hover cards and details with ``textContent`` (vis-network shows a
   DOM element as given), and the template's few values from the data are escaped by Jinja;
-* a Content-Security-Policy lets only our two scripts run (by their SHA-256) and forbids every
-  request, as a second line of defence.
+* a Content-Security-Policy lets only our scripts run (by their SHA-256) and forbids every
+  request, as a second line of defence (:mod:`kg.views.pages`).
+
+**What a student reads.** A claim is drawn as its proposition (shortened, wrapped; the whole of
+it, who asserts it against whom, the legal tests it applies, its positions on their elements and
+every quote are on its card), and an attack by the kind it is: a rebuttal a thick line (curved, so
+that the two directions of a rebuttal stay apart), an undercut dashed, an undermining dotted, a
+plain attack dash-dotted, all red. The page opens on the main dispute (:func:`first_view`): the
+largest disputes of the attack graph, up to :data:`FIRST_VIEW_CLAIMS` claims, with their
+claimants; "Show all", the filters and the search reach the rest. Each claim is labelled in,
+out or undecided under the structured reading of the map (its border; ASPIC+ as ``kg map`` reads
+it), and the panel's controls set an element of a legal test to holds or fails and relabel the
+claims in the page, with the script ``kg scheme -f html`` uses (``shared_assets/assumptions.js``).
 
 The layout is vis-network's physics from a fixed seed, run for a number of iterations that shrinks
 as the graph grows and then frozen: the same graph is drawn the same way every time, and a graph
@@ -25,11 +36,10 @@ of 5,000 nodes opens in seconds. Output is byte-for-byte the same for the same i
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import math
 import re
+import textwrap
 from collections import Counter
 from dataclasses import fields
 from importlib.resources import files
@@ -37,16 +47,17 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..argument.map import Scope, argument_map, period
+from ..argument.exporters.structure import argument_lines
+from ..argument.map import Scope, argument_map, claim_parties, claim_text, period
 from ..corpus.dates import PartialDate, parse_date
 from ..corpus.fields import did_you_mean
-from ..errors import QueryError, SetupError
+from ..errors import QueryError, QueryLimitError, SetupError
 from ..graph.namespaces import BASE
 from ..graph.output import check_output, write_atomic
 from ..graph.pipeline import DEFAULT_CORPUS
-from ..resources import packaged
 from ..sparql.engines import Engine, open_engine
 from ..sparql.saved_queries import internal_query, saved_queries
+from .pages import asset, csp, read_asset, script_json, template_environment
 
 TITLE = "International-Law Knowledge Graph"
 KINDS = ("claim", "actor", "norm", "event")  # the order in which a bare --focus id is looked up
@@ -90,18 +101,35 @@ RELATIONS = {
     "invokes": ("#b7950b", 1.2, False, "invokes", "claim invokes the norm"),
     "against": ("#7d3c98", 1.5, False, "is against", "claim is against the actor"),
     "concerns": ("#8c564b", 1.2, [3, 3], "concerns", "claim concerns the event"),
-    "attacks": ("#e41a1c", 2.5, [10, 6], "attacks", "claim attacks claim"),
+    "attacks": ("#e41a1c", 2.5, [12, 4, 2, 4], "attacks", "claim attacks claim (of no more specific kind)"),
     "supports": ("#2ca02c", 2.5, False, "supports", "claim supports claim"),
 }
+# kind of attack -> (colour, width, dashes, verb, legend): red, told apart by the line
+ATTACK_STYLE = {
+    "rebuts": ("#e41a1c", 3.5, False, "rebuts", "claim rebuts claim: both cannot stand"),
+    "undercuts": ("#e41a1c", 2.5, [10, 6], "undercuts",
+                  "claim undercuts claim: denies an element of the test it applies"),
+    "undermines": ("#e41a1c", 2.5, [2, 5], "undermines",
+                   "claim undermines claim: disputes a fact it rests on"),
+    "attacks": RELATIONS["attacks"],
+}
+# a claim's label under the structured reading -> (border, legend)
+LABEL_STYLE = {
+    "in": ("#1b7837", "Label in: no attack on it stands"),
+    "out": ("#b2182b", "Label out: an attack on it stands"),
+    "undec": ("#e08214", "Label undecided: the reading leaves it open"),
+}
+FIRST_VIEW_CLAIMS = 40  # the first view shows at most this many claims ...
+FIRST_VIEW_ALL = 60  # ... and a page of at most this many nodes is shown whole from the start
+DISPUTE_CLAIMS = 3  # a dispute: claims linked by attacks, at least this many
+LABEL_CHARS = 90  # a claim's proposition on the canvas is shortened to this
 SEED = 20260103  # vis-network's randomSeed: the same graph, the same picture
 ITERATION_BUDGET = 150_000  # stabilisation iterations × nodes: a few seconds of layout at most
 ITERATIONS = (60, 500)  # the fewest and the most iterations whatever the size
 LARGE = 1000  # above this many nodes: fixed positions (ring_layout), straight edges, no physics
 IMPROVED_LAYOUT = 300  # vis-network's Kamada–Kawai start up to this many nodes: better, but slow
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
-# What JSON may contain but a <script> block may not: the tag's end, comments, line separators
-_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                   ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+__all__ = ["page_graph", "page_html", "render_page", "script_json", "write_page"]
 
 
 # --- the graph of the page -----------------------------------------------------------------------
@@ -111,20 +139,26 @@ def page_graph(engine: Engine, scope: Scope | None = None) -> nx.DiGraph:
     """The claims in ``scope`` with the actors, norms and events they link, keyed ``kind:id``.
 
     Every node has ``kind`` (claim, actor, norm, event), ``label`` (drawn on the canvas) and
-    ``name`` (its full name); actors have ``actor_type``; claims have ``stance``,
-    ``stance_label``, ``date``, ``quote``, ``document`` and ``document_title``. Edges carry
-    ``relation``, a key of :data:`RELATIONS`. ``graph.graph`` holds ``names`` (every id's label)
+    ``name`` (its full name); actors have ``actor_type``; claims have ``name`` = their proposition,
+    ``parties`` (who asserts it against whom), ``stance``, ``stance_label``, ``date``, ``quote``
+    and ``quotes``, ``document``, ``document_title`` and ``argument`` (a line per legal test it
+    applies or answers). Edges carry ``relation``, a key of :data:`RELATIONS`, and an attack its
+    ``kind`` (a key of :data:`ATTACK_STYLE`). ``graph.graph`` holds ``names`` (every id's label)
     and ``ancestors`` (the instruments of a provision, the larger events of an event) so that
-    filtering by an instrument finds the claims invoking its provisions.
+    filtering by an instrument finds the claims invoking its provisions; ``claims_map`` is the
+    argument map the claims come from.
     """
-    claims = argument_map(engine, scope)
+    return _page_graph(engine, argument_map(engine, scope))
+
+
+def _page_graph(engine: Engine, claims: nx.DiGraph) -> nx.DiGraph:
     names = {key: label for iri, label in engine.labels().items() if (key := _key(iri))}
     types = {}
     for actor, actor_class, *_ in engine.query(saved_queries()["actors"].text).rows:
         types.setdefault(_key(actor), ACTOR_CLASSES.get(str(actor_class).rsplit("#", 1)[-1], "unknown"))
     hierarchy = nx.DiGraph([(_key(child), _key(parent))
                             for child, parent in engine.query(internal_query("argument-hierarchy")).rows])
-    graph = nx.DiGraph(names=names, ancestors={})
+    graph = nx.DiGraph(names=names, ancestors={}, claims_map=claims)
 
     def entity(key: str) -> str:
         if key not in graph:
@@ -137,11 +171,15 @@ def page_graph(engine: Engine, scope: Scope | None = None) -> nx.DiGraph:
 
     for claim_id, claim in sorted(claims.nodes(data=True)):
         key = f"claim:{claim_id}"
+        proposition = claim_text(claim)
         graph.add_node(
-            key, kind="claim", label=claim_id, name=claim["label"],
+            key, kind="claim", label=textwrap.shorten(proposition, LABEL_CHARS, placeholder=" …"),
+            name=proposition, parties=claim_parties(claim),
             stance=_CAMEL.sub("-", claim["stance"]).lower(), stance_label=claim["stance_label"],
-            date=claim["date"], quote=claim["quote"], document=claim["document"],
+            date=claim["date"], quote=claim["quote"], quotes=list(claim.get("quotes") or [claim["quote"]]),
+            document=claim["document"],
             document_title=names.get(f"doc:{claim['document']}", claim["document"]),
+            argument=argument_lines(claims, claim_id),
         )
         graph.add_edge(entity(f"actor:{claim['claimant']}"), key, relation="makes")
         if claim["voiced_by"] and not graph.has_edge(f"actor:{claim['voiced_by']}", key):
@@ -150,8 +188,9 @@ def page_graph(engine: Engine, scope: Scope | None = None) -> nx.DiGraph:
                                     ("event", "event_ids", "concerns")):
             for local in claim[ids]:
                 graph.add_edge(key, entity(f"{kind}:{local}"), relation=relation)
-    for source, target, relation in sorted(claims.edges(data="relation")):
-        graph.add_edge(f"claim:{source}", f"claim:{target}", relation=relation)
+    for source, target, data in sorted(claims.edges(data=True)):
+        extra = {"kind": data.get("kind", "attacks")} if data["relation"] == "attacks" else {}
+        graph.add_edge(f"claim:{source}", f"claim:{target}", relation=data["relation"], **extra)
     return graph
 
 
@@ -168,8 +207,21 @@ def write_page(engine: Engine, output: Path | str, *, scope: Scope | None = None
                focus: str | None = None) -> Path:
     """Write the page of the claims in ``scope`` to ``output`` atomically, centred on ``focus``."""
     graph = page_graph(engine, scope)
-    write_atomic(output, page_html(graph, focus=focus, summary=_summary(graph, scope)).encode("utf-8"))
+    model = structured_model(engine, graph.graph["claims_map"])
+    write_atomic(output, page_html(graph, focus=focus, summary=_summary(graph, scope), model=model)
+                 .encode("utf-8"))
     return Path(output)
+
+
+def structured_model(engine: Engine, claims: nx.DiGraph) -> dict | None:
+    """The toggle model of the claims (:func:`kg.argument.toggles.toggle_model`), or None when the
+    map is too large for the structured reading's bounds (the page then shows no labels)."""
+    from ..argument.toggles import toggle_model
+
+    try:
+        return toggle_model(claims, engine=engine)
+    except QueryLimitError:
+        return None
 
 
 def _summary(graph: nx.DiGraph, scope: Scope | None) -> str:
@@ -183,59 +235,101 @@ def _summary(graph: nx.DiGraph, scope: Scope | None) -> str:
     return f"{text}. Scope: {', '.join(limits) if limits else 'the whole graph'}."
 
 
+def first_view(graph: nx.DiGraph, focus: str | None = None) -> list[str] | None:
+    """The nodes the page opens on, or None for all of them.
+
+    The main dispute: the claims of the largest disputes (weakly connected parts of the attack
+    graph with at least :data:`DISPUTE_CLAIMS` claims), largest first, while they fit in
+    :data:`FIRST_VIEW_CLAIMS` claims (a larger first part is cut to the claims nearest its most
+    attacked and attacking claim), with the actors who make them. A small page is shown whole,
+    as is one whose ``focus`` lies outside the main dispute.
+    """
+    if graph.number_of_nodes() <= FIRST_VIEW_ALL:
+        return None
+    attacks = nx.Graph()
+    attacks.add_edges_from((s, t) for s, t, rel in graph.edges(data="relation") if rel == "attacks")
+    parts = sorted((sorted(part) for part in nx.connected_components(attacks)
+                    if len(part) >= DISPUTE_CLAIMS), key=lambda part: (-len(part), part[0]))
+    chosen: list[str] = []
+    for part in parts:
+        if len(chosen) + len(part) <= FIRST_VIEW_CLAIMS:
+            chosen += part
+        elif not chosen:
+            hub = min(part, key=lambda n: (-attacks.degree(n), n))
+            distance = nx.single_source_shortest_path_length(attacks, hub)
+            chosen = sorted(part, key=lambda n: (distance[n], n))[:FIRST_VIEW_CLAIMS]
+    if not chosen:
+        return None
+    shown = set(chosen) | {actor for claim in chosen
+                           for actor, _, rel in graph.in_edges(claim, data="relation") if rel == "makes"}
+    if focus is not None and focus not in shown:
+        return None
+    return sorted(shown)
+
+
 def page_html(graph: nx.DiGraph, *, focus: str | None = None, title: str = TITLE,
-              summary: str = "") -> str:
-    """The page of a graph shaped like :func:`page_graph`'s, as one HTML document."""
+              summary: str = "", model: dict | None = None) -> str:
+    """The page of a graph shaped like :func:`page_graph`'s, as one HTML document; ``model``, the
+    toggle model of its claims (:func:`structured_model`), labels them and drives the controls
+    that assume an element holds or fails."""
     try:
-        from jinja2 import Environment, StrictUndefined
         from markupsafe import Markup
         from pyvis.network import Network  # imports IPython: only when a page is drawn
     except ImportError as exc:
         raise SetupError(f"`kg render` needs pyvis ({exc}); run `pip install -e .`") from exc
     focus_key = _focus_key(graph, focus)
     facets = {key: _facets(graph, key) for key, kind in graph.nodes(data="kind") if kind == "claim"}
+    labels = (model or {}).get("labels", {})
     network = Network(directed=True, cdn_resources="in_line")  # its lists, not its template
     for key in sorted(graph.nodes):
         attrs = graph.nodes[key]
-        network.add_node(key, **_node_style(attrs), kind=attrs["kind"], card=_card(graph, key),
-                         **({"facets": facets[key]} if key in facets else {}))
+        label = labels.get(key.partition(":")[2]) if attrs["kind"] == "claim" else None
+        network.add_node(key, **_node_style(attrs, label), kind=attrs["kind"], card=_card(graph, key),
+                         **({"facets": facets[key], "text": attrs["label"], "acceptance": label}
+                            if key in facets else {}))
     for source, target in sorted(graph.edges):
         relation = graph.edges[source, target]["relation"]
-        colour, width, dashes, verb, _ = RELATIONS[relation]
-        network.add_edge(source, target, relation=relation, color=colour, width=width, dashes=dashes,
-                         arrows="to", card=f"{_name(graph, source)} {verb} {_name(graph, target)}")
+        kind = graph.edges[source, target].get("kind", relation)
+        colour, width, dashes, verb, _ = ATTACK_STYLE[kind] if relation == "attacks" else RELATIONS[relation]
+        curved = {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.25}} \
+            if kind == "rebuts" and len(graph) <= LARGE else {}
+        network.add_edge(source, target, relation=relation, kind=kind, color=colour, width=width,
+                         dashes=dashes, arrows="to", **curved,
+                         card=f"{_name(graph, source)} {verb} {_name(graph, target)}")
     nodes, edges = network.get_network_data()[:2]
     if len(nodes) > LARGE:
         positions = ring_layout(graph)
         for node in nodes:
             node["x"], node["y"] = positions[node["id"]]
-    data = {"nodes": nodes, "edges": edges, "options": _options(len(nodes)),
-            "focus": focus_key}
-    scripts = [_vis_asset("vis-network.min.js"), _asset("page.js")]
-    environment = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-    template = environment.from_string(_asset("page.html"))
+    data = {"nodes": nodes, "edges": edges, "options": _options(len(nodes)), "focus": focus_key,
+            "firstView": first_view(graph, focus_key), "model": model, "schemes": _scheme_labels(graph),
+            "labelStyle": {name: style[0] for name, style in LABEL_STYLE.items()}}
+    scripts = [_vis_asset("vis-network.min.js"), asset("shared_assets", "assumptions.js"),
+               asset("render_assets", "page.js")]
+    template = template_environment().from_string(asset("render_assets", "page.html"))
     return template.render(
-        title=title, summary=summary, csp=_csp(scripts), vis_version=_VIS_VERSION,
-        vis_css=Markup(_vis_asset("vis-network.css")), page_css=Markup(_asset("page.css")),  # noqa: S704 packaged files
+        title=title, summary=summary, csp=csp(scripts), vis_version=_VIS_VERSION,
+        vis_css=Markup(_vis_asset("vis-network.css")),  # noqa: S704 a packaged file
+        page_css=Markup(asset("render_assets", "page.css")),  # noqa: S704 a packaged file
         scripts=[Markup(script) for script in scripts],  # noqa: S704 packaged files
         data=Markup(script_json(data)),  # noqa: S704 escaped for a script block by script_json
         facets=_facet_options(graph, facets), dates=_date_range(facets), legend=_legend(),
+        structured=model is not None,
     )
 
 
-def script_json(value) -> str:
-    """``value`` as JSON that can sit inside a ``<script>`` element whatever its strings hold."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    for character, escape in _SCRIPT_ESCAPES:  # str.replace: ten times faster than translate here
-        text = text.replace(character, escape)
-    return text
+def _scheme_labels(graph: nx.DiGraph) -> dict[str, str]:
+    catalogue = graph.graph.get("claims_map", nx.DiGraph()).graph.get("scheme_catalogue") or {}
+    return {scheme_id: scheme.label for scheme_id, scheme in sorted(catalogue.items())}
 
 
 def _name(graph: nx.DiGraph, key: str) -> str:
     return graph.nodes[key].get("name") or graph.nodes[key]["label"]
 
 
-def _node_style(attrs: dict) -> dict:
+def _node_style(attrs: dict, label: str | None = None) -> dict:
+    """vis-network's look of a node; a claim's border says its ``label`` under the structured
+    reading (in, out, undec), when the page has one."""
     kind = attrs["kind"]
     wrap = {"widthConstraint": {"maximum": 170}}
     if kind == "actor":
@@ -244,8 +338,10 @@ def _node_style(attrs: dict) -> dict:
                 "font": {"size": 15}, **wrap}
     if kind == "claim":
         fill = STANCE_STYLE.get(attrs.get("stance"), STANCE_STYLE["unknown"])[0]
-        return {"label": attrs["label"], "shape": "diamond", "size": 11, "color": _colour(fill, BORDER),
-                "font": {"size": 11, "color": "#333333"}, **wrap}
+        border = LABEL_STYLE[label][0] if label in LABEL_STYLE else BORDER
+        return {"label": claim_label(attrs["label"], label), "shape": "diamond", "size": 12,
+                "color": _colour(fill, border), "borderWidth": 3 if label in LABEL_STYLE else 1,
+                "font": {"size": 11, "color": "#333333"}, "widthConstraint": {"maximum": 210}}
     if kind == "norm":
         return {"label": attrs["label"], "shape": "box", "color": _colour(*NORM_STYLE[:2]),
                 "font": {"size": 13}, **wrap}
@@ -253,6 +349,11 @@ def _node_style(attrs: dict) -> dict:
         return {"label": attrs["label"], "shape": "triangle", "size": 14,
                 "color": _colour(*EVENT_STYLE[:2]), "font": {"size": 13}, **wrap}
     raise QueryError(f"node '{attrs.get('label')}' has unknown kind '{kind}' (one of {', '.join(KINDS)})")
+
+
+def claim_label(text: str, label: str | None) -> str:
+    """What the canvas writes for a claim: its shortened proposition, after its label if any."""
+    return f"[{label}] {text}" if label else text
 
 
 def _colour(fill: str, border: str) -> dict:
@@ -275,7 +376,8 @@ def _card(graph: nx.DiGraph, key: str) -> dict:
         return "; ".join(_name(graph, k) for k in keys) or "—"
 
     if attrs["kind"] == "claim":
-        rows = [("Claimant", names(_linked(graph, key, "makes", incoming=True))),
+        rows = [("Who", attrs.get("parties", "")),
+                ("Claimant", names(_linked(graph, key, "makes", incoming=True))),
                 ("Voiced by", names(_linked(graph, key, "voices", incoming=True))),
                 ("Stance", attrs.get("stance_label") or attrs.get("stance", "")),
                 ("Against", names(_linked(graph, key, "against"))),
@@ -284,10 +386,15 @@ def _card(graph: nx.DiGraph, key: str) -> dict:
                 ("Date", attrs["date"]),
                 ("Source", f"{attrs.get('document_title', '')} ({attrs.get('document', '')})"),
                 ("Claim id", local)]
-        for relation, field in (("attacks", "Attacks"), ("supports", "Supports")):
-            if linked := _linked(graph, key, relation):
+        rows += [("Legal test", line) for line in attrs.get("argument", [])]
+        outgoing = graph.out_edges(key, data=True)
+        for kind, field in (("rebuts", "Rebuts"), ("undercuts", "Undercuts"), ("undermines", "Undermines"),
+                            ("attacks", "Attacks"), ("supports", "Supports")):
+            linked = sorted(t for _, t, d in outgoing if d.get("kind", d["relation"]) == kind)
+            if linked:
                 rows.append((field, names(linked)))
-        return {"title": _name(graph, key), "rows": rows, "quote": attrs.get("quote", "")}
+        quotes = attrs.get("quotes") or [attrs.get("quote", "")]
+        return {"title": _name(graph, key), "rows": rows, "quote": "\n\n".join(quotes)}
     rows = [("Type", ACTOR_STYLE.get(attrs.get("actor_type"), ACTOR_STYLE["unknown"])[1])] \
         if kind == "actor" else []
     rows.append((f"{kind.capitalize()} id", local))
@@ -346,9 +453,11 @@ def _legend() -> dict:
               for key, (fill, label) in STANCE_STYLE.items() if key != "unknown"]
     nodes += [{"shape": shape, "fill": fill, "stroke": stroke, "label": label}
               for shape, (fill, stroke, label) in (("box", NORM_STYLE), ("triangle", EVENT_STYLE))]
+    styles = [*(RELATIONS[r] for r in RELATIONS if r != "attacks"), *ATTACK_STYLE.values()]
     edges = [{"color": colour, "width": width, "dashes": " ".join(map(str, dashes)) if dashes else "none",
-              "label": legend} for colour, width, dashes, _, legend in RELATIONS.values()]
-    return {"nodes": nodes, "edges": edges}
+              "label": legend} for colour, width, dashes, _, legend in styles]
+    labels = [{"border": border, "label": legend} for border, legend in LABEL_STYLE.values()]
+    return {"nodes": nodes, "edges": edges, "labels": labels}
 
 
 def _options(count: int) -> dict:
@@ -360,7 +469,7 @@ def _options(count: int) -> dict:
         "layout": {"randomSeed": SEED, "improvedLayout": count <= IMPROVED_LAYOUT},
         "physics": {
             "enabled": physics, "solver": "forceAtlas2Based", "minVelocity": 1,
-            "forceAtlas2Based": {"gravitationalConstant": -90, "centralGravity": 0.012, "springLength": 120,
+            "forceAtlas2Based": {"gravitationalConstant": -160, "centralGravity": 0.012, "springLength": 170,
                                  "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0.5},
             "stabilization": {"enabled": physics, "iterations": iterations, "updateInterval": 25,
                               "fit": True},
@@ -422,34 +531,10 @@ def _focus_key(graph: nx.DiGraph, focus: str | None) -> str | None:
 _VIS_VERSION = "9.1.2"  # the vis-network that pyvis 0.3.x ships in templates/lib
 
 
-def _asset(name: str) -> str:
-    """One of our files in kg/views/render_assets."""
-    return _text(packaged("views", "render_assets", name), name)
-
-
 def _vis_asset(name: str) -> str:
     """vis-network's script or style sheet, as pyvis ships it for ``cdn_resources="in_line"``."""
-    return _text(files("pyvis") / "templates" / "lib" / f"vis-{_VIS_VERSION}" / name,
-                 f"pyvis's vis-network {_VIS_VERSION} {name}")
-
-
-def _text(resource, what: str) -> str:
-    try:
-        text = resource.read_text(encoding="utf-8")
-    except (OSError, ModuleNotFoundError) as exc:
-        raise SetupError(f"cannot read {what}: {exc}; reinstall ilkg with `pip install -e .`") from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as the HTML parser will see it (CSP hashes)
-    if what != "page.html" and re.search(r"</(script|style)|<!--", text, re.IGNORECASE):
-        raise SetupError(f"{what} contains '</script', '</style' or '<!--' and cannot be inlined")
-    return text
-
-
-def _csp(scripts: list[str]) -> str:
-    """Only our scripts may run, by their hashes; nothing may be fetched (styles inline, images data:)."""
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
-                      for s in scripts)
-    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
-            "base-uri 'none'; form-action 'none'")
+    return read_asset(files("pyvis") / "templates" / "lib" / f"vis-{_VIS_VERSION}" / name,
+                      f"pyvis's vis-network {_VIS_VERSION} {name}")
 
 
 def render_page(output: Path | str, *, corpus_dir: Path | str = DEFAULT_CORPUS,

@@ -36,10 +36,12 @@ from rdflib.compare import isomorphic
 
 from kg.argument.exporters import EXPORTERS
 from kg.argument.exporters._shared import caption_lines
-from kg.argument.exporters.argdown import argdown_text
+from kg.argument.exporters.argdown import argdown_text, argdown_titles
+from kg.argument.exporters.csv import COLUMNS
 from kg.argument.exporters.dot import dot_string
 from kg.argument.exporters.mermaid import mermaid_text
-from kg.argument.map import claim_text
+from kg.argument.exporters.structure import at_stake, edge_kind, scheme_arguments
+from kg.argument.map import CatalogueElement, CatalogueScheme, claim_parties, claim_text
 from kg.cli import cli
 from kg.errors import SetupError
 from kg.graph.namespaces import ILK
@@ -60,74 +62,115 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 # --- maps built by hand, with the node attributes of kg.argument.map.argument_map --------------------
 
 def add_claim(graph: nx.DiGraph, claim: str, *, claimant: str, claimant_label: str, stance: str,
-              stance_label: str, norms: list[str], date: str, quote_text: str,
+              stance_label: str, norms: list[str], date: str, quote_text: str, proposition: str,
               acceptance: str | None = None, voiced_by: str | None = None, label: str | None = None,
-              against: tuple[tuple[str, str], ...] = (("VEN", "Venezuela"),)) -> None:
+              against: tuple[tuple[str, str], ...] = (("VEN", "Venezuela"),),
+              schemes: tuple[tuple[str, str], ...] = (), affirms: tuple[tuple[str, str], ...] = (),
+              denies: tuple[tuple[str, str], ...] = (), more_quotes: tuple[str, ...] = ()) -> None:
     norm_ids = [re.sub(r"[^a-z0-9]+", "-", n.lower()).strip("-") for n in norms]
     graph.add_node(
         claim, iri=f"https://w3id.org/ilkg/claim/{quote(claim, safe='')}",
         label=label or " — ".join([claimant_label, stance_label, *(["; ".join(norms)] if norms else [])]),
         claimant=claimant, claimant_label=claimant_label, stance=stance, stance_label=stance_label,
         date=date, document="doc-1", voiced_by=voiced_by, quote=quote_text,
+        quotes=[quote_text, *more_quotes], proposition=proposition, proposition_es=None,
         against=[name for _, name in against], against_ids=[party for party, _ in against],
         norms=norms, norm_ids=norm_ids,
         events=["US strikes on boats in the Caribbean"], event_ids=["us-boat-strikes"],
+        schemes=[i for i, _ in schemes], scheme_labels=[n for _, n in schemes],
+        affirms=[i for i, _ in affirms], affirm_labels=[n for _, n in affirms],
+        denies=[i for i, _ in denies], deny_labels=[n for _, n in denies],
     )
     if acceptance:
         graph.nodes[claim]["acceptance"] = acceptance
 
 
+def attack(graph: nx.DiGraph, source: str, target: str, kind: str) -> None:
+    graph.add_edge(source, target, relation="attacks", kind=kind, kinds=[kind])
+
+
+SELF_DEFENCE = ("self-defence", "Self-defence (UN Charter Art. 51)")
+FORCE = ("prohibition-of-force", "Prohibition of the use of force")
+ARMED_ATTACK = ("self-defence/armed-attack", "Armed attack")
+USE_OF_FORCE = ("prohibition-of-force/use-or-threat-of-force", "Threat or use of armed force")
+SELF_DEFENCE_EXCEPTION = ("prohibition-of-force/self-defence", "Self-defence")
+CATALOGUE = {
+    "prohibition-of-force": CatalogueScheme("prohibition-of-force", FORCE[1], "Force is unlawful.", (
+        CatalogueElement(SELF_DEFENCE_EXCEPTION[0], SELF_DEFENCE_EXCEPTION[1], "exception", "Self-defence?"),
+        CatalogueElement(USE_OF_FORCE[0], USE_OF_FORCE[1], "condition", "Was force used?"))),
+    "self-defence": CatalogueScheme("self-defence", SELF_DEFENCE[1], "The force was lawful self-defence.", (
+        CatalogueElement(ARMED_ATTACK[0], ARMED_ATTACK[1], "condition", "Was there an armed attack?"),
+        CatalogueElement("self-defence/necessity", "Necessity", "condition", "Was force necessary?"))),
+}
+
+
 def small_map() -> nx.DiGraph:
-    """Five claims with every relation and acceptance: the snapshots' map."""
-    graph = nx.DiGraph(semantics="grounded")
+    """Five claims with every relation, every kind of attack and every acceptance, legal tests
+    applied and answered, elements affirmed, denied and assumed: the snapshots' map."""
+    graph = nx.DiGraph(semantics="grounded", scheme_catalogue=CATALOGUE)
     add_claim(graph, "us-self-defence", claimant="USA", claimant_label="United States of America",
               stance="Justifies", stance_label="justifies", norms=["UN Charter Art. 51"], date="2025-09",
-              quote_text="The strikes are lawful acts of self-defence.", acceptance="out")
+              quote_text="The strikes are lawful acts of self-defence.", acceptance="out",
+              more_quotes=("We acted under Article 51.",), schemes=(SELF_DEFENCE,),
+              proposition="The boat strikes are lawful self-defence under Article 51.")
     add_claim(graph, "ven-no-armed-attack", claimant="VEN", claimant_label="Venezuela",
               stance="RejectsJustification", stance_label="rejects justification",
               norms=["UN Charter Art. 51"], date="2025-09-15", voiced_by="yvan-gil",
               quote_text="There has been no armed attack by Venezuela.", acceptance="in",
-              against=(("USA", "United States of America"),))
+              against=(("USA", "United States of America"),), denies=(ARMED_ATTACK,),
+              proposition="Venezuela made no armed attack, so Article 51 cannot justify the strikes.")
     add_claim(graph, "amnesty-unlawful-force", claimant="amnesty-international",
               claimant_label="Amnesty International", stance="AllegesViolation",
               stance_label="alleges violation", norms=["UN Charter Art. 2(4)", "Right to life"],
               date="2026-02-03", quote_text="It is an unlawful use of force.", acceptance="undec",
-              against=(("USA", "United States of America"), ("VEN", "Venezuela")))
+              against=(("USA", "United States of America"), ("VEN", "Venezuela")), schemes=(FORCE,),
+              affirms=(USE_OF_FORCE,), denies=(SELF_DEFENCE_EXCEPTION,),
+              proposition="The US used force against Venezuela unlawfully, without a case of self-defence.")
     add_claim(graph, "us-denies-force", claimant="USA", claimant_label="United States of America",
               stance="DeniesAllegation", stance_label="denies allegation", norms=[], date="2026",
               quote_text="This was a law-enforcement operation.", acceptance="undec",
-              against=(("amnesty-international", "Amnesty International"),))
+              against=(("amnesty-international", "Amnesty International"),), denies=(USE_OF_FORCE,),
+              proposition="The operation was law enforcement, not a use of force.")
     add_claim(graph, "nam-demands-compliance", claimant="nam", claimant_label="Non-Aligned Movement",
               stance="DemandsCompliance", stance_label="demands compliance", norms=[], date="2025-11",
-              quote_text="We call for full respect of the Charter.", acceptance="in", against=())
-    graph.add_edge("ven-no-armed-attack", "us-self-defence", relation="attacks")
+              quote_text="We call for full respect of the Charter.", acceptance="in", against=(),
+              proposition="Every State must respect the UN Charter.")
+    attack(graph, "ven-no-armed-attack", "us-self-defence", "undercuts")
     graph.add_edge("ven-no-armed-attack", "amnesty-unlawful-force", relation="supports")
-    graph.add_edge("us-denies-force", "amnesty-unlawful-force", relation="attacks")
-    graph.add_edge("amnesty-unlawful-force", "us-denies-force", relation="attacks")
+    attack(graph, "us-denies-force", "amnesty-unlawful-force", "rebuts")
+    attack(graph, "amnesty-unlawful-force", "us-denies-force", "rebuts")
+    attack(graph, "nam-demands-compliance", "us-self-defence", "undermines")
+    attack(graph, "us-denies-force", "nam-demands-compliance", "attacks")
     return graph
 
 
 HOSTILE_LABEL = ('He said "stop" & she\'s <script>alert(1)</script>: #tag | [a] {b} // c /* d */\n'
                  "next line === @[x] <arg> *bold* _it_ `code` ; 50% \\ back")
 HOSTILE_QUOTE = "first line\nsecond: 'x' [y] {z} | <b>&amp; #1 &lt; .s. :smile: -- end"
+HOSTILE_TEST = ("s<1>]", 'Test "one" & <b>two</b> [x] {y} // z')
+HOSTILE_ELEMENT = ("s<1>]/e]1", "Element <i>one</i> #2 `x` ; y: z")
 
 
 def hostile_map() -> nx.DiGraph:
-    """Labels, quotes and ids full of what some format treats as syntax."""
+    """Propositions, labels, quotes, tests, elements and ids full of what some format treats as syntax."""
     graph = nx.DiGraph(semantics="grounded")
     add_claim(graph, "c:1#x", claimant="odd:actor", claimant_label='The "Quoted" <Actor> & Co.',
               stance="Justifies", stance_label="justifies", norms=['Norm "A" & <B>'], date="2026-01-03",
-              quote_text=HOSTILE_QUOTE, acceptance="in", label=HOSTILE_LABEL)
+              quote_text=HOSTILE_QUOTE, acceptance="in", label=HOSTILE_LABEL, proposition=HOSTILE_LABEL,
+              denies=(HOSTILE_ELEMENT,), more_quotes=("<!-- second --> ]]> {{q}}",))
     add_claim(graph, "end", claimant="graph", claimant_label="subgraph; end",
               stance="AllegesViolation", stance_label="alleges violation", norms=[], date="2026-01",
               quote_text="  leading spaces, a trailing backslash \\", acceptance="out",
-              label="-- graph { } subgraph ; end \"\" ''")
+              label="-- graph { } subgraph ; end \"\" ''", proposition="-- graph { } subgraph ; end \"\" ''",
+              schemes=(HOSTILE_TEST,))
     add_claim(graph, "[bracket] id", claimant="x", claimant_label="X", stance="AffirmsNorm",
               stance_label="affirms norm", norms=[], date="2026", quote_text="<!-- not a comment -->",
-              acceptance="undec", label="+ starts like a relation ===== -> <- .~. :x: {a: b}")
-    graph.add_edge("c:1#x", "end", relation="attacks")
+              acceptance="undec", label="+ starts like a relation ===== -> <- .~. :x: {a: b}",
+              proposition="+ starts like a relation ===== -> <- .~. :x: {a: b}", affirms=(HOSTILE_ELEMENT,))
+    attack(graph, "c:1#x", "end", "undercuts")
     graph.add_edge("[bracket] id", "c:1#x", relation="supports")
-    graph.add_edge("end", "[bracket] id", relation="attacks")
+    attack(graph, "end", "[bracket] id", "rebuts")
+    attack(graph, "[bracket] id", "end", "rebuts")
     return graph
 
 
@@ -281,8 +324,8 @@ def test_export_is_deterministic_and_escapes_hostile_text(fmt, tmp_path):
     texts = [normal(t) for t in read_back(fmt, data, tmp_path)]
     shown = [n for n in graph if fmt != "csv" or graph.degree(n)]  # CSV lists relations only
     for node in shown:
-        label = normal(graph.nodes[node]["label"])
-        assert any(label in text for text in texts), f"{fmt}: {node!r}: {label!r} not in {texts}"
+        proposition = normal(claim_text(graph.nodes[node]))
+        assert any(proposition in text for text in texts), f"{fmt}: {node!r}: {proposition!r} not in {texts}"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -290,8 +333,7 @@ def test_a_map_without_claims_exports_and_reads_back_empty(fmt, tmp_path):
     """A scope that matches nothing still gives a valid file, not a tool error."""
     empty = nx.DiGraph(semantics="grounded")
     texts = read_back(fmt, export(fmt, empty), tmp_path)
-    assert texts == (["source", "relation", "target", "source_label", "target_label", "source_acceptance",
-                      "target_acceptance", "acceptance_reading"] if fmt == "csv" else [])
+    assert texts == (COLUMNS if fmt == "csv" else [])
 
 
 def test_bytes_do_not_depend_on_the_hash_seed(tmp_path):
@@ -317,7 +359,8 @@ def against_texts(fmt: str, data: bytes, folder: Path) -> list[str]:
     """Where each format says whom a claim is against: in the text a reader sees, or (GraphML,
     JSON-LD) as the claim's own attribute or triple."""
     if fmt == "graphml":
-        return [attrs.get("against", "") for _, attrs in nx.read_graphml(io.BytesIO(data)).nodes(data=True)]
+        return [f"{attrs.get('parties')} | {attrs.get('against', '')}"
+                for _, attrs in nx.read_graphml(io.BytesIO(data)).nodes(data=True)]
     if fmt == "jsonld":
         rdf = Graph().parse(data=data, format="json-ld")
         return [f"{claim} against {rdf.value(party, RDFS.label)}" for claim, party in
@@ -327,18 +370,22 @@ def against_texts(fmt: str, data: bytes, folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_says_whom_a_claim_is_against(fmt, tmp_path):
-    """Regression: the map, the SVG export and the timeline never showed whom a claim is against."""
+    """Regression: the map, the SVG export and the timeline never showed whom a claim is against.
+    Every format but JSON-LD (which has ilk:against) says it as the claim's parties: "Venezuela —
+    rejects justification — against United States of America", next to the proposition."""
     graph = small_map()
     texts = [normal(t) for t in against_texts(fmt, export(fmt, graph), tmp_path)]
     for node, data in graph.nodes(data=True):
         if fmt == "csv" and not graph.degree(node):
             continue
         for name in data["against"]:
-            expected = {"graphml": name, "jsonld": f"{data['iri']} against {name}"}.get(
-                fmt, normal(claim_text(data)))
+            expected = {"jsonld": f"{data['iri']} against {name}"}.get(fmt, normal(claim_parties(data)))
+            assert name in expected
             assert any(expected in text for text in texts), f"{fmt}: {node}: {expected!r} not in {texts}"
-    if fmt not in ("graphml", "jsonld"):
-        assert not any("against" in text for text in texts if "Non-Aligned Movement" in text)  # none named
+    if fmt != "jsonld":
+        nam = normal(claim_parties(graph.nodes["nam-demands-compliance"]))
+        assert any(nam in text for text in texts) or fmt == "csv"
+        assert not any("against" in text for text in texts if nam in text and "Charter" in text)
 
 
 def acceptance_notes(fmt: str, data: bytes, folder: Path) -> list[str]:
@@ -425,6 +472,10 @@ def test_argdown_text(text, expected):
 
 # --- each format read by its tool -----------------------------------------------------------------
 
+CONFLICT_NAMES = {"rebuts": "Rebutting", "undercuts": "Undercutting", "undermines": "Undermining",
+                  "attacks": "Default Conflict"}
+
+
 @pytest.mark.parametrize("make", [small_map, hostile_map], ids=["small", "hostile"])
 def test_aif_loads_in_arguebuf(make, caplog):
     arguebuf = arguebuf_module()
@@ -433,52 +484,158 @@ def test_aif_loads_in_arguebuf(make, caplog):
     graph = make()
     document = json.loads(export("aif", graph))
     assert isinstance(document["locutions"], list)
-    kinds = {node["nodeID"]: node["type"] for node in document["nodes"]}
+    nodes = {node["nodeID"]: node for node in document["nodes"]}
+    kinds = {node_id: node["type"] for node_id, node in nodes.items()}
     assert [e for e in document["edges"] if kinds[e["fromID"]] == kinds[e["toID"]] == "I"] == []
     counts = Counter(kinds.values())
-    claims = graph.number_of_nodes()
-    assert counts["I"] == counts["L"] == counts["YA"] == len(document["locutions"]) == claims
-    assert (counts["RA"], counts["CA"]) == (relations(graph)["supports"], relations(graph)["attacks"])
+    arguments = {n: [a for a in scheme_arguments(graph, n) if a.premises] for n in graph}
+    premises = sum(len(a.premises) for found in arguments.values() for a in found)
+    stated = sum(p.position != "assumed" for found in arguments.values() for a in found for p in a.premises)
+    said = sum(len(graph.nodes[n]["quotes"]) for n in graph)
+    assert counts["I"] == graph.number_of_nodes() + premises
+    assert counts["L"] == len(document["locutions"]) == said  # every quote, not only the first
+    assert counts["YA"] == said + stated
+    assert counts["RA"] == relations(graph)["supports"] + sum(map(len, arguments.values()))
+    assert counts["CA"] == relations(graph)["attacks"]
     claimants = {graph.nodes[n]["claimant_label"] for n in graph}
     assert {p["firstname"] for p in document["participants"]} == claimants
     people = {p["participantID"] for p in document["participants"]}
     assert {loc["personID"] for loc in document["locutions"]} <= people
     assert {loc["nodeID"] for loc in document["locutions"]} == {i for i, k in kinds.items() if k == "L"}
+    locution_texts = sorted(nodes[loc["nodeID"]]["text"] for loc in document["locutions"])
+    assert locution_texts == sorted(f"{claim_parties(graph.nodes[n])} : {q}" for n in graph
+                                    for q in graph.nodes[n]["quotes"])
 
     with caplog.at_level(logging.WARNING), warnings.catch_warnings():
         warnings.simplefilter("error")
         loaded = arguebuf.load.aif(document, reconstruct_dialog=True)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
-    assert len(loaded.atom_nodes) == claims
-    found = Counter()
-    for scheme in loaded.scheme_nodes.values():
-        (source,), (target,) = loaded.incoming_atom_nodes(scheme), loaded.outgoing_atom_nodes(scheme)
-        kind = "supports" if isinstance(scheme.scheme, Support) else "attacks"
+    assert len(loaded.atom_nodes) == graph.number_of_nodes() + premises
+    found, inferences = Counter(), Counter()
+    claim_texts = {claim_text(graph.nodes[n]): n for n in graph}
+    for node_id, scheme in loaded.scheme_nodes.items():
         assert isinstance(scheme.scheme, (Support, Attack))
-        found[(source.plain_text, kind, target.plain_text)] += 1
-    expected = Counter((claim_text(graph.nodes[s]), d["relation"], claim_text(graph.nodes[t]))
-                       for s, t, d in graph.edges(data=True))
-    assert found == expected
+        sources = [a.plain_text for a in loaded.incoming_atom_nodes(scheme)]
+        (target,) = [a.plain_text for a in loaded.outgoing_atom_nodes(scheme)]
+        name = nodes[node_id]["text"]
+        assert nodes[node_id]["scheme"] == name
+        if len(sources) == 1 and sources[0] in claim_texts:  # a relation between two claims
+            kind = "supports" if isinstance(scheme.scheme, Support) else \
+                next(k for k, v in CONFLICT_NAMES.items() if v == name)
+            found[(claim_texts[sources[0]], kind, claim_texts[target])] += 1
+        else:  # a claim's argument under a legal test: its element positions, to the claim
+            assert isinstance(scheme.scheme, Support)
+            inferences[(name, claim_texts[target])] += 1
+            assert all(text.endswith(("affirmed", "denied", "addressing it)")) for text in sources)
+    assert found == Counter((s, edge_kind(graph, s, t), t) for s, t in graph.edges)
+    assert inferences == Counter((a.label if a.applied else "Default Inference", n)
+                                 for n, found in arguments.items() for a in found)
+
+
+def test_aif_names_rule_applications_by_legal_test_and_premises_by_position():
+    document = json.loads(export("aif", small_map()))
+    nodes = {node["nodeID"]: node for node in document["nodes"]}
+    into = {}
+    for edge in document["edges"]:
+        into.setdefault(edge["toID"], []).append(nodes[edge["fromID"]])
+    [applied] = [n for n in document["nodes"] if n["type"] == "RA" and n["text"] == SELF_DEFENCE[1]]
+    assert sorted(p["text"] for p in into[applied["nodeID"]]) == [
+        "Armed attack: assumed (the claim applies the test without addressing it)",
+        "Necessity: assumed (the claim applies the test without addressing it)"]
+    [answered] = [n for n in document["nodes"]
+                  if n["type"] == "I" and n["text"].endswith("Armed attack: denied")]
+    assert answered["text"] == f"{SELF_DEFENCE[1]} — Armed attack: denied"  # Venezuela applies no test
+    assert {n["text"] for n in into[answered["nodeID"]]} == {"Asserting"}  # the claimant asserts it
+    assert sorted(n["text"] for n in document["nodes"] if n["type"] == "CA") == [
+        "Default Conflict", "Rebutting", "Rebutting", "Undercutting", "Undermining"]
+
+
+def statement_text(statement: dict) -> str:
+    """The text of an Argdown statement (its first member that has one: others are references)."""
+    return normal(next(member["text"] for member in statement["members"] if member.get("text")))
+
+
+def argdown_arguments(graph: nx.DiGraph) -> dict[str, tuple[str, object]]:
+    """The title each claim's argument under a legal test gets: {title: (claim, argument)}."""
+    titles = argdown_titles(graph)
+    found = {}
+    for node in sorted(graph):
+        for argument in scheme_arguments(graph, node):
+            if argument.premises:
+                title = " ".join(f"{titles[node]}: {argument.scheme}".replace("[", "(").replace("]", ")")
+                                 .replace("<", "(").replace(">", ")").split())
+                found[title] = (node, argument)
+    return found
 
 
 @pytest.mark.parametrize("make", [small_map, hostile_map], ids=["small", "hostile"])
-def test_argdown_lints_and_maps_every_claim_and_relation(make, tmp_path):
+def test_argdown_lints_and_maps_every_claim_argument_and_relation(make, tmp_path):
     graph = make()
     document = argdown_json(export("argdown", graph), tmp_path)
-    titles = {node["title"]: node for node in document["map"]["nodes"]}
-    assert len(titles) == graph.number_of_nodes()
-    by_label = {normal(graph.nodes[n]["label"]): n for n in graph}
-    claim_of = {}
-    for title, node in titles.items():
-        matches = [claim for label, claim in by_label.items() if normal(node["labelText"]).startswith(label)]
-        assert len(matches) == 1, f"map node {title!r}: {node['labelText']!r}"
-        claim_of[node["id"]] = matches[0]
-        data = graph.nodes[matches[0]]
-        assert normal(f"“{data['quote']}”") in normal(node["labelText"])
-        assert node.get("tags") == [data["acceptance"]]
-    edges = Counter((claim_of[e["from"]], {"support": "supports", "attack": "attacks"}[e["relationType"]],
-                     claim_of[e["to"]]) for e in document["map"]["edges"])
-    assert edges == Counter((s, d["relation"], t) for s, t, d in graph.edges(data=True))
+    titles = argdown_titles(graph)
+    statements = document["statements"]
+    for node, data in graph.nodes(data=True):
+        statement = statements[titles[node]]
+        text = statement_text(statement)
+        assert text.startswith(normal(claim_text(data))), (text, claim_text(data))
+        assert normal(claim_parties(data)) in text
+        for said in data["quotes"]:
+            assert normal(f"“{said}”") in text
+        assert statement.get("tags") == [data["acceptance"]]
+    # one premise–conclusion structure per legal test a claim applies or answers
+    expected = argdown_arguments(graph)
+    assert set(document["arguments"]) == set(expected)
+    for title, (node, argument) in expected.items():
+        pcs = document["arguments"][title]["pcs"]
+        assert [(member["role"], member["title"]) for member in pcs][-1] == ("main-conclusion", titles[node])
+        premises = [statement_text(statements[member["title"]]) for member in pcs[:-1]]
+        assert [text.split(" — ")[0] for text in premises] == [normal(p.text) for p in argument.premises]
+    # attacks by kind, in Argdown's own relations
+    arguments_of = {}
+    for title, (node, argument) in expected.items():
+        arguments_of.setdefault(node, []).append((title, argument))
+    wanted = Counter()
+    for source, target in graph.edges:
+        kind, attacker = edge_kind(graph, source, target), titles[source]
+        on = arguments_of.get(target, [])
+        if kind == "supports":
+            wanted[(attacker, "support", titles[target])] += 1
+        elif kind == "rebuts":
+            wanted[("contradictory", frozenset((attacker, titles[target])))] += 1 if source < target else 0
+        elif kind == "undercuts" and (hit := [title for title, argument in on if argument.scheme in
+                                              {e.split("/")[0] for e in at_stake(graph, source, target)}]):
+            for title in hit:
+                wanted[(attacker, "undercut", title)] += 1
+        elif kind == "undermines" and on:
+            for title, _ in on:
+                wanted[(attacker, "attack", title)] += 1
+        else:
+            wanted[(attacker, "attack", titles[target])] += 1
+    claims = set(titles.values())
+    found = Counter()
+    for relation in document["relations"]:
+        if relation["relationType"] == "contradictory":
+            pair = frozenset((relation["from"], relation["to"]))
+            if pair <= claims:
+                found[("contradictory", pair)] += 1
+            else:  # opposite positions on one element
+                positions = {relation["from"].rsplit(": ", 1)[1], relation["to"].rsplit(": ", 1)[1]}
+                assert positions in ({"affirmed", "denied"}, {"assumed", "denied"}), relation
+        else:
+            found[(relation["from"], relation["relationType"], relation["to"])] += 1
+    assert found == +wanted
+
+
+def test_argdown_draws_opposite_positions_on_an_element_as_contradictions(tmp_path):
+    document = argdown_json(export("argdown", small_map()), tmp_path)
+    conflicts = {frozenset((r["from"], r["to"])) for r in document["relations"]
+                 if r["relationType"] == "contradictory"}
+    assert frozenset(("self-defence/armed-attack: denied", "self-defence/armed-attack: assumed")) in conflicts
+    assert frozenset(("prohibition-of-force/use-or-threat-of-force: affirmed",
+                      "prohibition-of-force/use-or-threat-of-force: denied")) in conflicts
+    undercut = [r for r in document["relations"] if r["relationType"] == "undercut"]
+    assert [(r["from"], r["to"], r["toType"]) for r in undercut] == [
+        ("ven-no-armed-attack", "us-self-defence: self-defence", "inference")]
 
 
 @pytest.mark.parametrize("make", [small_map, hostile_map], ids=["small", "hostile"])
@@ -491,9 +648,26 @@ def test_graphml_reads_back_with_every_attribute(make):
     assert back.graph["semantics"] == "grounded"
     for node, data in graph.nodes(data=True):
         expected = {key: "; ".join(value) if isinstance(value, list) else str(value)
-                    for key, value in data.items() if value is not None}
+                    for key, value in {**data, "parties": claim_parties(data)}.items()
+                    if value is not None}
         assert back.nodes[node] == expected
+        assert back.nodes[node]["proposition"] == claim_text(data)
     assert back.nodes["us-self-defence" if make is small_map else "c:1#x"]["norms"]
+    for source, target, data in back.edges(data=True):
+        if data["relation"] == "attacks":
+            assert data["kind"] == edge_kind(graph, source, target)
+            assert data["kinds"] == "; ".join(graph.edges[source, target]["kinds"])
+        else:
+            assert "kind" not in data
+
+
+def test_graphml_says_what_an_attack_is_about():
+    back = nx.read_graphml(io.BytesIO(export("graphml", small_map())))
+    assert back.edges["ven-no-armed-attack", "us-self-defence"]["about"] == \
+        f"{ARMED_ATTACK[1]} ({SELF_DEFENCE[1]})"
+    assert back.edges["us-denies-force", "amnesty-unlawful-force"]["about"] == \
+        f"{USE_OF_FORCE[1]} ({FORCE[1]})"
+    assert back.nodes["amnesty-unlawful-force"]["denies"] == SELF_DEFENCE_EXCEPTION[0]
 
 
 @pytest.mark.parametrize("make", [small_map, hostile_map], ids=["small", "hostile"])
@@ -505,9 +679,16 @@ def test_dot_renders_with_opaque_ids_and_styled_relations(make):
     assert node_ids == [f"n{i}" for i in range(1, graph.number_of_nodes() + 1)]
     edge_lines = re.findall(r"^  (n\d+) -> (n\d+) \[(.*)\];$", source, re.MULTILINE)
     assert len(edge_lines) == graph.number_of_edges()
-    for _, _, attributes in edge_lines:
-        assert ('color="#c62828"' in attributes and 'style="dashed"' in attributes
-                and 'arrowhead="tee"' in attributes) or 'color="#2e7d32"' in attributes
+    ids = {f"n{i}": node for i, node in enumerate(sorted(graph), 1)}
+    styles = {"rebuts": "bold", "undercuts": "dashed", "undermines": "dotted", "attacks": "solid"}
+    for one, other, attributes in edge_lines:
+        kind = edge_kind(graph, ids[one], ids[other])
+        assert f'label="{kind}"' in attributes
+        if kind == "supports":
+            assert 'color="#2e7d32"' in attributes and 'arrowhead="normal"' in attributes
+        else:
+            assert 'color="#c62828"' in attributes and 'arrowhead="tee"' in attributes
+            assert f'style="{styles[kind]}"' in attributes
     fills = set(re.findall(r'^  n\d+ \[.*fillcolor="(#[0-9a-f]{6})"\];$', source, re.MULTILINE))
     assert fills == {"#c8e6c9", "#ffcdd2", "#fff3c4"}  # in, out, undec
 
@@ -533,31 +714,50 @@ EXPECTED_TRIPLES = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix claim: <https://w3id.org/ilkg/claim/> .
 @prefix actor: <https://w3id.org/ilkg/actor/> .
+@prefix scheme: <https://w3id.org/ilkg/scheme/> .
 
 claim:us-self-defence a ilk:Claim ;
     rdfs:label "United States of America — justifies — UN Charter Art. 51" ;
+    ilk:proposition "The boat strikes are lawful self-defence under Article 51."@en ;
     ilk:claimant actor:USA ; ilk:against actor:VEN ; ilk:stance ilk:Justifies ;
+    ilk:appliesScheme scheme:self-defence ;
     ilk:acceptance "out" ; ilk:acceptanceSemantics "grounded" .
 claim:ven-no-armed-attack a ilk:Claim ;
     rdfs:label "Venezuela — rejects justification — UN Charter Art. 51" ;
+    ilk:proposition "Venezuela made no armed attack, so Article 51 cannot justify the strikes."@en ;
     ilk:claimant actor:VEN ; ilk:against actor:USA ; ilk:stance ilk:RejectsJustification ;
+    ilk:deniesElement scheme:self-defence\\/armed-attack ;
     ilk:acceptance "in" ; ilk:acceptanceSemantics "grounded" ;
-    ilk:attacks claim:us-self-defence ; ilk:supports claim:amnesty-unlawful-force .
+    ilk:undercuts claim:us-self-defence ; ilk:attacks claim:us-self-defence ;
+    ilk:supports claim:amnesty-unlawful-force .
 claim:amnesty-unlawful-force a ilk:Claim ;
     rdfs:label "Amnesty International — alleges violation — UN Charter Art. 2(4); Right to life" ;
+    ilk:proposition "The US used force against Venezuela unlawfully, without a case of self-defence."@en ;
     ilk:claimant actor:amnesty-international ; ilk:against actor:USA , actor:VEN ;
-    ilk:stance ilk:AllegesViolation ;
+    ilk:stance ilk:AllegesViolation ; ilk:appliesScheme scheme:prohibition-of-force ;
+    ilk:affirmsElement scheme:prohibition-of-force\\/use-or-threat-of-force ;
+    ilk:deniesElement scheme:prohibition-of-force\\/self-defence ;
     ilk:acceptance "undec" ; ilk:acceptanceSemantics "grounded" ;
-    ilk:attacks claim:us-denies-force .
+    ilk:rebuts claim:us-denies-force ; ilk:attacks claim:us-denies-force .
 claim:us-denies-force a ilk:Claim ;
     rdfs:label "United States of America — denies allegation" ;
+    ilk:proposition "The operation was law enforcement, not a use of force."@en ;
     ilk:claimant actor:USA ; ilk:against actor:amnesty-international ; ilk:stance ilk:DeniesAllegation ;
+    ilk:deniesElement scheme:prohibition-of-force\\/use-or-threat-of-force ;
     ilk:acceptance "undec" ; ilk:acceptanceSemantics "grounded" ;
-    ilk:attacks claim:amnesty-unlawful-force .
+    ilk:rebuts claim:amnesty-unlawful-force ; ilk:attacks claim:amnesty-unlawful-force ;
+    ilk:attacks claim:nam-demands-compliance .
 claim:nam-demands-compliance a ilk:Claim ;
     rdfs:label "Non-Aligned Movement — demands compliance" ;
+    ilk:proposition "Every State must respect the UN Charter."@en ;
     ilk:claimant actor:nam ; ilk:stance ilk:DemandsCompliance ;
-    ilk:acceptance "in" ; ilk:acceptanceSemantics "grounded" .
+    ilk:acceptance "in" ; ilk:acceptanceSemantics "grounded" ;
+    ilk:undermines claim:us-self-defence ; ilk:attacks claim:us-self-defence .
+scheme:self-defence rdfs:label "Self-defence (UN Charter Art. 51)"@en .
+scheme:prohibition-of-force rdfs:label "Prohibition of the use of force"@en .
+scheme:self-defence\\/armed-attack rdfs:label "Armed attack"@en .
+scheme:prohibition-of-force\\/use-or-threat-of-force rdfs:label "Threat or use of armed force"@en .
+scheme:prohibition-of-force\\/self-defence rdfs:label "Self-defence"@en .
 actor:USA rdfs:label "United States of America"@en .
 actor:VEN rdfs:label "Venezuela"@en .
 actor:amnesty-international rdfs:label "Amnesty International"@en .
@@ -595,9 +795,19 @@ def test_jsonld_without_semantics_has_no_acceptance():
 def test_csv_parses_to_one_row_per_relation():
     graph = small_map()
     rows = list(csv.DictReader(io.StringIO(export("csv", graph).decode("utf-8"))))
-    assert sorted((r["source"], r["relation"], r["target"]) for r in rows) == \
-        sorted((s, d["relation"], t) for s, t, d in graph.edges(data=True))
-    assert {r["source_label"] for r in rows} <= {claim_text(graph.nodes[n]) for n in graph}
+    assert sorted((r["source"], r["relation"], r["kind"], r["target"]) for r in rows) == sorted(
+        (s, d["relation"], d.get("kind", ""), t) for s, t, d in graph.edges(data=True))
+    for row in rows:
+        for end in ("source", "target"):
+            data = graph.nodes[row[end]]
+            assert row[f"{end}_proposition"] == claim_text(data)
+            assert row[f"{end}_parties"] == claim_parties(data)
+    [undercut] = [r for r in rows if r["kind"] == "undercuts"]
+    assert undercut["about"] == f"{ARMED_ATTACK[1]} ({SELF_DEFENCE[1]})"
+    assert undercut["target_argument"] == (f"{SELF_DEFENCE[1]}: Armed attack: assumed (the claim applies the "
+                                           "test without addressing it); Necessity: assumed (the claim "
+                                           "applies the test without addressing it)")
+    assert undercut["source_argument"] == f"{SELF_DEFENCE[1]}: Armed attack: denied"
 
 
 @pytest.mark.parametrize("make", [small_map, hostile_map], ids=["small", "hostile"])
@@ -607,9 +817,14 @@ def test_mermaid_parses_with_opaque_ids_and_the_labels_as_given(make, tmp_path):
     assert parsed["type"] == "flowchart-v2"
     ids = {node: f"n{number}" for number, node in enumerate(sorted(graph), 1)}
     assert parsed["nodes"] == [[ids[n], "\n".join(caption_lines(graph, n))] for n in sorted(graph)]
-    style = {"supports": ["arrow_point", "normal"], "attacks": ["arrow_cross", "dotted"]}
-    assert sorted(parsed["edges"]) == sorted([ids[s], ids[t], *style[d["relation"]], d["relation"]]
-                                             for s, t, d in graph.edges(data=True))
+    style = {"supports": ["arrow_point", "normal"], "rebuts": ["arrow_cross", "thick"],
+             "undercuts": ["arrow_cross", "normal"], "undermines": ["arrow_cross", "dotted"],
+             "attacks": ["arrow_cross", "normal"]}
+    assert sorted(e[:5] for e in parsed["edges"]) == sorted(
+        [ids[s], ids[t], *style[edge_kind(graph, s, t)], edge_kind(graph, s, t)] for s, t in graph.edges)
+    for *_, kind, declarations in parsed["edges"]:
+        assert ("stroke-dasharray:6 3" in declarations) == (kind == "undercuts")
+        assert f"stroke:{'#2e7d32' if kind == 'supports' else '#c62828'}" in declarations
 
 
 # --- snapshots of a small fixed map ---------------------------------------------------------------
@@ -667,8 +882,9 @@ def test_cli_exports_the_corpus(fmt, tmp_path, corpus_map):
     assert data == export(fmt, corpus_map)
     texts = {normal(t) for t in read_back(fmt, data, tmp_path / "read")}
     shown = [n for n in corpus_map if fmt != "csv" or corpus_map.degree(n)]
-    missing = [n for n in shown if not any(normal(corpus_map.nodes[n]["label"]) in t for t in texts)]
+    missing = [n for n in shown if not any(normal(claim_text(corpus_map.nodes[n])) in t for t in texts)]
     assert missing == []
+    assert all(corpus_map.nodes[n]["proposition"] for n in corpus_map)  # the text shown, never the id
 
 
 def test_cli_unknown_format_lists_the_known_ones(tmp_path):

@@ -7,14 +7,13 @@ What a scope should hold is worked out here from the map's node attributes and t
 from __future__ import annotations
 
 import json
-import re
 
 import networkx as nx
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from kg.argument.map import argument_map, claim_text, listed
+from kg.argument.map import argument_map, claim_parties, claim_text, listed
 from kg.argument.semantics import READING, label_map
 from kg.cli import cli
 from kg.sparql.engines import open_engine
@@ -61,7 +60,7 @@ def test_table_lists_every_claim_with_its_acceptance(full_map):
     result = run()
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    rows = [line.split(maxsplit=2) for line in lines[:-2]]
+    rows = [line.split(maxsplit=2) for line in lines[:-2:2]]  # each claim's second line: its parties
     assert [claim for _, claim, _ in rows] == sorted(full_map)
     assert {claim: label for label, claim, _ in rows} == dict(full_map.nodes(data="acceptance"))
     assert [text for _, _, text in rows] == [claim_text(full_map.nodes[claim]) for _, claim, _ in rows]
@@ -75,21 +74,38 @@ def test_table_lists_every_claim_with_its_acceptance(full_map):
     assert "not a legal verdict" in lines[-1]
 
 
-def test_table_shows_whom_each_claim_is_against(full_map):
-    """Regression: the table never said whom a claim is against."""
-    rows = {line.split(maxsplit=2)[1]: line for line in run().stdout.splitlines()[:-2]}
+def table_rows(text: str) -> dict[str, tuple[str, str]]:
+    """The table's rows by claim id: (its line, with the proposition; the line under it, with
+    who asserts it against whom)."""
+    lines = text.splitlines()[:-2]
+    assert len(lines) % 2 == 0
+    return {first.split(maxsplit=2)[1]: (first, second) for first, second in zip(lines[::2], lines[1::2],
+                                                                                    strict=True)}
+
+
+def test_table_shows_each_claim_by_its_proposition_and_whom_it_is_against(full_map):
+    """Regression: the table never said whom a claim is against; issue 15: a claim's text is its
+    proposition, with its parties on the line under it."""
+    rows = table_rows(run().stdout)
+    assert set(rows) == set(full_map)
     against = {n: d["against"] for n, d in full_map.nodes(data=True) if d["against"]}
     assert against and len(against) < len(full_map)  # some claims name a party, some do not
+    for claim, (first, second) in rows.items():
+        data = full_map.nodes[claim]
+        assert first.endswith(f" {claim_text(data)}") and claim_text(data) == data["proposition"]
+        assert second.strip() == f"— {claim_parties(data)}"
     for claim, parties in against.items():
-        assert rows[claim].endswith(" — against " + listed(parties)), rows[claim]
+        assert rows[claim][1].endswith(" — against " + listed(parties)), rows[claim]
     for claim in set(full_map) - set(against):
-        assert " — against " not in rows[claim]
+        assert " — against " not in rows[claim][1]
 
 
-def test_table_shows_a_claim_out_and_its_attacker_in():
-    lines = run().stdout.splitlines()
-    assert re.search(r"^out +us-art51-boat-strikes +United States of America", "\n".join(lines), re.MULTILINE)
-    assert re.search(r"^in +amnesty-no-armed-attack +Amnesty", "\n".join(lines), re.MULTILINE)
+def test_table_shows_a_claim_out_and_its_attacker_in(full_map):
+    rows = table_rows(run().stdout)
+    assert rows["us-art51-boat-strikes"][0].startswith("out ")
+    assert rows["amnesty-no-armed-attack"][0].startswith("in ")
+    proposition = full_map.nodes["amnesty-no-armed-attack"]["proposition"]
+    assert rows["amnesty-no-armed-attack"][0].endswith(proposition)
 
 
 def test_json_gives_semantics_extensions_and_claims(full_map):
@@ -99,6 +115,8 @@ def test_json_gives_semantics_extensions_and_claims(full_map):
     assert answer["extensions"] == full_map.graph["extensions"]
     assert answer["claims"] == [{"claim": n, "acceptance": full_map.nodes[n]["acceptance"],
                                  "label": full_map.nodes[n]["label"],
+                                 "proposition": full_map.nodes[n]["proposition"],
+                                 "parties": claim_parties(full_map.nodes[n]),
                                  "against": full_map.nodes[n]["against_ids"]} for n in sorted(full_map)]
 
 

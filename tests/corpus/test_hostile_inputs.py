@@ -31,6 +31,7 @@ CLAIM = """
   stance: alleges-violation
   date: {date}
   quote: "He said the U.S. had violated the founding U.N. Charter"
+  proposition: The United States violated the UN Charter.
 """
 
 
@@ -58,7 +59,7 @@ def test_an_id_with_white_space_around_it_is_refused(mini_corpus, written, code)
     """It passed the duplicate check as written, was stored stripped and replaced the first claim."""
     root = mini_corpus(claims("ven-letter", written))
     [problem] = problems_of(root)
-    assert problem.line == 10  # the second claim's "- id:"
+    assert problem.line == 11  # the second claim's "- id:"
     assert problem.message == (f"claim '{written.strip(chr(34))}': id 'ven-letter' has white space around "
                                f"it ({code}); ids are lower-case kebab slugs: remove it")
     result = validate(root)

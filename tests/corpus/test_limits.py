@@ -66,6 +66,7 @@ def test_yaml_file_size(mini):
 def claims_file(count: int) -> str:
     """An annotation file of ``count`` claims, each with its own id, all on one passage."""
     claim = ("  - id: claim-{n}\n    claimant: VEN\n    against: USA\n    stance: alleges-violation\n"
+             "    proposition: The United States violated the UN Charter.\n"
              "    quote: \"He said the U.S. had violated the founding U.N. Charter\"\n")
     return f"document: {MINI_DOC}\nclaims:\n" + "".join(claim.format(n=n) for n in range(count))
 
@@ -92,6 +93,7 @@ def test_quote_length(mini):
 
     def with_quote(quote: str) -> None:
         extra = (f"  - id: long-quote\n    claimant: VEN\n    stance: alleges-violation\n"
+                 f"    proposition: The statement read into the record is a legal claim.\n"
                  f"    date: 2026-01-03\n    quote: \"{quote}\"\n")
         annotation.write_text(base.rstrip("\n") + "\n\n" + extra, encoding="utf-8")
 
@@ -112,6 +114,7 @@ def test_nearest_passage_searches_per_run(mini):
     annotation = mini / "annotations" / f"{MINI_DOC}.yaml"
     misses = limits.NEAREST_PASSAGE_SEARCHES + 3
     claim = ("  - id: miss-{n}\n    claimant: VEN\n    stance: alleges-violation\n    date: 2026-01-03\n"
+             "    proposition: Canada's action breached international law.\n"
              "    quote: \"Secretary-General Antonio Guterres is deeply alarmed by Canadian action {n}\"\n")
     claims = "".join(claim.format(n=n) for n in range(misses))
     annotation.write_text(f"document: {MINI_DOC}\nclaims:\n{claims}", encoding="utf-8")

@@ -114,3 +114,27 @@ def test_actors_with_wikidata_and_organs(run):
     assert rows["USA"]["type"].endswith("State") and rows["USA"]["wikidata"] == "Q30"
     assert rows["un-security-council"]["within"] == "united-nations"
     assert rows["agnes-callamard"]["within"] == "amnesty-international"
+
+
+def proposition_column(variable: str) -> str:
+    """The column that holds the proposition of the claim in column ``variable``."""
+    return "proposition" if variable == "claim" else f"{variable}Proposition"
+
+
+def test_every_saved_query_that_returns_claims_shows_their_propositions(corpus):
+    """Issue 15: a claim's text is its proposition, in the editor (Yasgui shows the raw answer)
+    as in every view; so each saved query that returns claims returns their propositions too."""
+    engine = open_engine("oxigraph", corpus_dir=CORPUS)
+    returning_claims = set()
+    for name, saved in sorted(saved_queries().items()):
+        result = engine.query(saved.text)  # no parameter: the answer for everything
+        for row in result.rows:
+            values = dict(zip(result.variables, row, strict=True))
+            for variable, term in values.items():
+                if term is not None and str(term).startswith("https://w3id.org/ilkg/claim/"):
+                    returning_claims.add(name)
+                    claim = corpus.claims[str(term).rsplit("/", 1)[-1]]
+                    shown = values.get(proposition_column(variable))
+                    assert shown is not None, f"{name}: ?{variable} without ?{proposition_column(variable)}"
+                    assert (str(shown), shown.language) == (claim.proposition["en"], "en"), name
+    assert returning_claims == {name for name in saved_queries() if name not in ("actors", "norms-ranked")}

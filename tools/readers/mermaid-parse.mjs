@@ -1,5 +1,6 @@
 // Parse Mermaid files with Mermaid's own parser and print what a reader of the drawing gets, as
-// JSON: {"file": {"type", "nodes": [[id, text shown]], "edges": [[from, to, arrow, stroke, label]]}}.
+// JSON: {"file": {"type", "nodes": [[id, text shown]], "edges": [[from, to, arrow, stroke, label, style]]}},
+// style being the edge's linkStyle declarations (a list of "property:value").
 // Used by tests/argument/test_exporters.py to check `kg export -f mermaid`. Mermaid needs a DOM (it
 // sanitises labels with DOMPurify), so it runs under jsdom. A file that does not parse makes the
 // script print the parser's error and exit with 1.
@@ -36,7 +37,7 @@ for (const file of process.argv.slice(2)) {
     result[file] = {
       type: diagramType,
       nodes: [...db.getVertices().values()].map((v) => [v.id, shown(v.text)]),
-      edges: db.getEdges().map((e) => [e.start, e.end, e.type, e.stroke, e.text]),
+      edges: db.getEdges().map((e) => [e.start, e.end, e.type, e.stroke, e.text, e.style ?? []]),
     };
   } catch (error) {
     console.error(`${file}: ${error.message ?? error}`);

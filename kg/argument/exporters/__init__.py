@@ -4,7 +4,11 @@ Each exporter has a ``name`` (what ``kg export --format`` takes), a file ``exten
 ``media_type`` and one method, ``serialize(graph, stream)``, writing bytes for the argument map
 (a :class:`networkx.DiGraph` from :func:`kg.argument.map.argument_map`, whose nodes may carry an
 ``acceptance`` attribute — ``in``/``out``/``undec`` — and the name of the semantics in
-``graph.graph["semantics"]``). Output is deterministic: nodes and edges in id order.
+``graph.graph["semantics"]``). Every format shows a claim by its proposition with, beside it or
+under it, who asserts it with what stance against whom (:func:`kg.argument.map.claim_parties`),
+and carries as much of the argument's structure as it can hold: the kind of each attack, the
+legal tests applied and the elements affirmed, denied or assumed (:mod:`.structure`). Output is
+deterministic: nodes and edges in id order.
 
 Exporters register themselves with :func:`register`; importing this package imports them all.
 :func:`export_map` writes the map of a corpus or a built file in one of them (``kg export``).
@@ -20,7 +24,7 @@ import networkx as nx
 
 from ...errors import SetupError
 from ...graph.output import check_output, write_atomic
-from ..map import argument_map_of, claim_text
+from ..map import argument_map_of, claim_parties, claim_text
 from ..semantics import READING
 
 EXPORTERS: dict[str, type[Exporter]] = {}
@@ -43,14 +47,20 @@ def register(cls: type[Exporter]) -> type[Exporter]:
 
 
 def node_text(graph: nx.DiGraph, node: str) -> str:
-    """What a person reads for a claim: "Amnesty International — rejects justification — UN
-    Charter Art. 51 — against United States of America", with its acceptance under the map's
-    semantics when there is one (each format says, once, what that acceptance is and is not)."""
+    """What a person reads for a claim on one line: its proposition, then who asserts it against
+    whom ("— Amnesty International — rejects justification — against United States of America"),
+    with its acceptance under the map's semantics when there is one (each format says, once,
+    what that acceptance is and is not)."""
     data = graph.nodes[node]
-    text = claim_text(data)
+    text = f"{claim_text(data)} ({claim_parties(data)})"
     if data.get("acceptance"):
-        text += f" [{graph.graph.get('semantics', 'semantics')}: {data['acceptance']}]"
+        text += f" {acceptance_tag(graph, node)}"
     return text
+
+
+def acceptance_tag(graph: nx.DiGraph, node: str) -> str:
+    """"[grounded: out]": a claim's acceptance under the map's semantics."""
+    return f"[{graph.graph.get('semantics', 'semantics')}: {graph.nodes[node]['acceptance']}]"
 
 
 def labelled(graph: nx.DiGraph) -> bool:

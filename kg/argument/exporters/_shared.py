@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from ..map import claim_parties, claim_text
 from ..semantics import READING
-from . import labelled, node_text, sorted_nodes
+from . import acceptance_tag, labelled, sorted_nodes
+from .structure import ATTACK_KINDS, argument_lines
 
 # Fill of a claim by its acceptance; a map drawn without semantics is white.
 ACCEPTANCE_FILL = {"in": "#c8e6c9", "out": "#ffcdd2", "undec": "#fff3c4"}
@@ -24,6 +26,9 @@ ACCEPTANCE_WORDS = {"in": "green", "out": "red", "undec": "yellow"}
 # Stroke of a relation: supports green, attacks red (and dashed or crossed, for readers who do not
 # see the colours).
 RELATION_COLOUR = {"supports": "#2e7d32", "attacks": "#c62828"}
+# How each kind of attack is drawn, in words for a drawing's key: the line tells the kinds apart
+# without colour (supports are green and solid with an open arrow).
+KIND_LINES = {"rebuts": "thick", "undercuts": "dashed", "undermines": "dotted", "attacks": "solid"}
 
 CAPTION_WIDTH = 44
 
@@ -60,26 +65,46 @@ def clean_text(text: str) -> str:
 
 
 def caption_lines(graph: nx.DiGraph, node: str, width: int = CAPTION_WIDTH) -> list[str]:
-    """The claim's readable text (:func:`kg.argument.exporters.node_text`) wrapped for a drawing.
+    """The claim's proposition, then who asserts it against whom ("— Venezuela — rejects
+    justification — against United States of America"), then its acceptance if it has one,
+    wrapped for a drawing.
 
     Line breaks in the data are kept; long lines are wrapped at spaces so that boxes stay narrow.
     """
+    data = graph.nodes[node]
+    lines = wrapped(claim_text(data), width) + wrapped(f"— {claim_parties(data)}", width)
+    if data.get("acceptance"):
+        lines.append(acceptance_tag(graph, node))
+    return lines
+
+
+def wrapped(text: str, width: int = CAPTION_WIDTH) -> list[str]:
+    """``text`` cleaned and wrapped at spaces, keeping its own line breaks."""
     lines: list[str] = []
-    for paragraph in clean_text(node_text(graph, node)).split("\n"):
+    for paragraph in clean_text(text).split("\n"):
         lines.extend(textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""])
     return lines
 
 
 def tooltip_text(graph: nx.DiGraph, node: str) -> str:
-    """Claim id, date, source document and the quote, for a drawing's hover text."""
+    """Claim id, date and source document, the argument per legal test and every quote, for a
+    drawing's hover text."""
     data = graph.nodes[node]
-    return clean_text(f"{node} ({data['date']}, {data['document']})\n“{data['quote']}”")
+    lines = [f"{node} ({data['date']}, {data['document']})", *argument_lines(graph, node)]
+    lines += [f"“{quote}”" for quote in quotes(data)]
+    return clean_text("\n".join(lines))
+
+
+def quotes(data: dict) -> list[str]:
+    """Every quote a claim rests on, in document order (a map without them: its first quote)."""
+    return list(data.get("quotes") or [data["quote"]])
 
 
 def legend(graph: nx.DiGraph) -> str:
-    """A key to a drawing's colours: one line, and a second saying what the acceptance labels are
-    when the claims carry them."""
-    text = "Argument map: green arrows support, red dashed arrows attack"
+    """A key to a drawing's colours and lines: one line, and a second saying what the acceptance
+    labels are when the claims carry them."""
+    lines = ", ".join(f"{KIND_LINES[kind]} {kind}" for kind in ATTACK_KINDS)
+    text = f"Argument map: green arrows support; red lines attack: {lines}"
     if labelled(graph):
         fills = ", ".join(f"{colour} {label}" for label, colour in ACCEPTANCE_WORDS.items())
         text += f"; {graph.graph['semantics']} semantics: {fills}\nThe labels are {READING}."

@@ -4,8 +4,12 @@ Node ids are opaque (``n1``, ``n2``, ... in claim order, see :func:`._shared.opa
 ``a:b`` is node ``a``, port ``b``. What a reader needs is in the attributes: the readable label,
 the claim's IRI as its ``URL`` (a link in SVG; only an http(s) IRI, see
 :func:`._shared.web_link`), the claim id, date, document and quote as its
-``tooltip``. Claims are filled by their acceptance; supports are green arrows, attacks red dashed
-lines ending in a bar (``tee``), so the two differ without colour too.
+``tooltip``, with the legal tests it applies and its positions on their elements. Each box reads
+the proposition, then who asserts it against whom. Claims are filled by their acceptance; supports
+are green arrows, attacks red lines ending in a bar (``tee``) whose line says the kind of attack —
+bold a rebuttal, dashed an undercut, dotted an undermining, solid a plain attack — and whose
+label names it, so the kinds differ without colour too. An attack's hover text names the elements
+it is about.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from urllib.parse import quote
 
 import networkx as nx
 
+from ..map import element_labels
 from . import Exporter, register, sorted_edges, sorted_nodes
 from ._shared import (
     ACCEPTANCE_FILL,
@@ -27,10 +32,16 @@ from ._shared import (
     tooltip_text,
     web_link,
 )
+from .structure import at_stake, edge_kind
 
-_EDGE_STYLE = {
+_ATTACK = {"color": RELATION_COLOUR["attacks"], "arrowhead": "tee"}
+# Graphviz's style of each kind's line (see _shared.KIND_LINES)
+EDGE_STYLE = {
     "supports": {"color": RELATION_COLOUR["supports"], "arrowhead": "normal", "style": "solid"},
-    "attacks": {"color": RELATION_COLOUR["attacks"], "arrowhead": "tee", "style": "dashed"},
+    "rebuts": {**_ATTACK, "style": "bold"},
+    "undercuts": {**_ATTACK, "style": "dashed"},
+    "undermines": {**_ATTACK, "style": "dotted"},
+    "attacks": {**_ATTACK, "style": "solid"},
 }
 
 # Characters left as they are in a URL; everything else is percent-encoded, because Graphviz
@@ -59,7 +70,7 @@ def dot_source(graph: nx.DiGraph) -> str:
     ids = opaque_ids(graph)
     lines = [
         "// Argument map exported by kg (ilkg). Node ids are opaque (n1, n2, ... in claim-id order);",
-        "// each claim's IRI is its URL and its id, date, document and quote its tooltip.",
+        "// each claim's IRI is its URL; its id, date, document, legal tests and quotes its tooltip.",
         'digraph "argument map" {',
         # pack: unconnected claims are laid out in a block, not in one row many metres wide
         "  graph " + _attributes({"label": legend(graph), "labelloc": "t", "rankdir": "BT", "pack": "true",
@@ -78,8 +89,13 @@ def dot_source(graph: nx.DiGraph) -> str:
         if data.get("acceptance") in ACCEPTANCE_FILL:
             attributes["fillcolor"] = ACCEPTANCE_FILL[data["acceptance"]]
         lines.append(f"  {ids[node]} {_attributes(attributes)};")
-    for source, target, relation in sorted_edges(graph):
-        attributes = {**_EDGE_STYLE[relation], "tooltip": f"{source} {relation} {target}"}
+    names = element_labels(graph)
+    for source, target, _ in sorted_edges(graph):
+        kind = edge_kind(graph, source, target)
+        about = [names.get(e, e) for e in at_stake(graph, source, target)] if kind != "supports" else []
+        tooltip = f"{source} {kind} {target}" + (f"\nabout: {'; '.join(about)}" if about else "")
+        attributes = {**EDGE_STYLE[kind], "label": kind, "fontcolor": EDGE_STYLE[kind]["color"],
+                      "tooltip": tooltip}
         lines.append(f"  {ids[source]} -> {ids[target]} {_attributes(attributes)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -90,7 +106,8 @@ class DotExporter(Exporter):
     name = "dot"
     extension = ".dot"
     media_type = "text/vnd.graphviz"
-    description = "Graphviz DOT: claims filled by acceptance, supports green, attacks red and dashed"
+    description = ("Graphviz DOT: propositions with who says them against whom, filled by acceptance; "
+                   "supports green, attacks red with a line per kind")
 
     def serialize(self, graph: nx.DiGraph, stream: BinaryIO) -> None:
         stream.write(dot_source(graph).encode("utf-8"))

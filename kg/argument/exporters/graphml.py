@@ -1,5 +1,11 @@
 """GraphML: the map with every claim attribute as a data key, for Gephi, yEd, Cytoscape, networkx.
 
+A claim carries what the map knows of it — its ``proposition`` (and ``proposition_es``), who
+asserts it against whom (``parties``, and ``claimant``, ``against``), the legal tests it applies
+(``schemes``), the elements it affirms and denies, every quote — and each edge its ``relation``,
+for an attack its ``kind`` (rebuts, undercuts, undermines, attacks) and the elements it is
+``about``.
+
 GraphML values are scalars, so lists (the norms, events and parties of a claim) are joined with
 ``"; "`` — labels of norms contain commas (``UNGA Res. 3314 (XXIX), Annex, Art. 2``), semicolons
 read as the separator. A labelled map's graph says what its ``acceptance`` values are in
@@ -15,8 +21,10 @@ from typing import BinaryIO
 
 import networkx as nx
 
+from ..map import claim_parties, element_labels
 from . import Exporter, labelled, reading, register, sorted_edges, sorted_nodes
 from ._shared import clean_text
+from .structure import at_stake, edge_kind
 
 LIST_SEPARATOR = "; "
 
@@ -37,11 +45,17 @@ def flat_map(graph: nx.DiGraph) -> nx.DiGraph:
     if labelled(graph):
         flat.graph["acceptance_reading"] = reading(graph)
     for node in sorted_nodes(graph):
-        data = graph.nodes[node]
+        data = {**graph.nodes[node], "parties": claim_parties(graph.nodes[node])}
         values = {key: _value(data[key]) for key in sorted(data)}
         flat.add_node(node, **{key: value for key, value in values.items() if value is not None})
+    names = element_labels(graph)
     for source, target, relation in sorted_edges(graph):
-        flat.add_edge(source, target, relation=relation)
+        attributes = {"relation": relation}
+        if relation == "attacks":
+            kind = edge_kind(graph, source, target)
+            attributes.update(kind=kind, kinds=_value(graph.edges[source, target].get("kinds", [kind])),
+                              about=_value([names.get(e, e) for e in at_stake(graph, source, target)]))
+        flat.add_edge(source, target, **attributes)
     return flat
 
 

@@ -1,8 +1,12 @@
 """JSON-LD: the map as RDF in the ontology's own terms, for linked-data tools and triple stores.
 
-Each claim is an ``ilk:Claim`` with its ``rdfs:label``, ``ilk:claimant`` and ``ilk:against``
-(labelled, so a reader sees names and not only IRIs), ``ilk:stance``, and its ``ilk:attacks`` /
-``ilk:supports`` — the same triples the built graph has, so the export merges cleanly with it.
+Each claim is an ``ilk:Claim`` with its ``ilk:proposition`` (``@en``, and ``@es`` where there is
+one), ``rdfs:label``, ``ilk:claimant`` and ``ilk:against`` (labelled, so a reader sees names and not
+only IRIs), ``ilk:stance``, the legal tests it applies (``ilk:appliesScheme``) and the elements it
+takes a position on (``ilk:affirmsElement``, ``ilk:deniesElement``; tests and elements with their
+``rdfs:label``), its ``ilk:supports`` and its attacks by kind: ``ilk:rebuts``, ``ilk:undercuts``,
+``ilk:undermines``, each with the ``ilk:attacks`` it implies, as the builder materialises it —
+the same triples the built graph has, so the export merges cleanly with it.
 When the map was labelled under a semantics, each claim also gets ``ilk:acceptance`` ("in",
 "out" or "undec") and ``ilk:acceptanceSemantics`` ("grounded", "preferred" or "stable"): a
 reading of the map, not a fact of the corpus, which is why those two are in the export and never
@@ -25,13 +29,15 @@ import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from ...errors import SetupError
-from ...graph.namespaces import ACTOR, CLAIM, ILK
+from ...graph.namespaces import ACTOR, CLAIM, ILK, SCHEME
 from ...resources import ontology_dir
 from . import Exporter, labelled, register, sorted_edges, sorted_nodes
 from ._shared import json_bytes
 
-CONTEXT = {"ilk": str(ILK), "rdfs": str(RDFS), "claim": str(CLAIM), "actor": str(ACTOR)}
-RELATION = {"attacks": ILK.attacks, "supports": ILK.supports}
+CONTEXT = {"ilk": str(ILK), "rdfs": str(RDFS), "claim": str(CLAIM), "actor": str(ACTOR),
+           "scheme": str(SCHEME)}
+KINDS = {"rebuts": ILK.rebuts, "undercuts": ILK.undercuts, "undermines": ILK.undermines}
+POSITIONS = (("affirms", "affirm_labels", ILK.affirmsElement), ("denies", "deny_labels", ILK.deniesElement))
 
 
 def map_triples(graph: nx.DiGraph) -> Graph:
@@ -46,6 +52,16 @@ def map_triples(graph: nx.DiGraph) -> Graph:
         rdf.add((claim, ILK.claimant, claimant))
         rdf.add((claimant, RDFS.label, Literal(data["claimant_label"], lang="en")))
         rdf.add((claim, ILK.stance, ILK[data["stance"]]))
+        for text, lang in ((data.get("proposition"), "en"), (data.get("proposition_es"), "es")):
+            if text:
+                rdf.add((claim, ILK.proposition, Literal(text, lang=lang)))
+        for scheme, label in zip(data.get("schemes", []), data.get("scheme_labels", []), strict=False):
+            rdf.add((claim, ILK.appliesScheme, SCHEME[scheme]))
+            rdf.add((SCHEME[scheme], RDFS.label, Literal(label, lang="en")))
+        for key, labels, prop in POSITIONS:
+            for element, label in zip(data.get(key, []), data.get(labels, []), strict=False):
+                rdf.add((claim, prop, SCHEME[element]))
+                rdf.add((SCHEME[element], RDFS.label, Literal(label, lang="en")))
         for party, name in zip(data.get("against_ids", []), data.get("against", []), strict=True):
             rdf.add((claim, ILK.against, ACTOR[party]))
             rdf.add((ACTOR[party], RDFS.label, Literal(name, lang="en")))
@@ -55,7 +71,14 @@ def map_triples(graph: nx.DiGraph) -> Graph:
     if labelled(graph):
         rdf.add((ILK.acceptance, RDFS.comment, acceptance_comment()))
     for source, target, relation in sorted_edges(graph):
-        rdf.add((URIRef(graph.nodes[source]["iri"]), RELATION[relation], URIRef(graph.nodes[target]["iri"])))
+        edge = (URIRef(graph.nodes[source]["iri"]), URIRef(graph.nodes[target]["iri"]))
+        if relation == "supports":
+            rdf.add((edge[0], ILK.supports, edge[1]))
+            continue
+        rdf.add((edge[0], ILK.attacks, edge[1]))
+        for kind in graph.edges[source, target].get("kinds", []):
+            if kind in KINDS:
+                rdf.add((edge[0], KINDS[kind], edge[1]))
     return rdf
 
 
@@ -86,7 +109,8 @@ class JsonldExporter(Exporter):
     name = "jsonld"
     extension = ".jsonld"
     media_type = "application/ld+json"
-    description = "JSON-LD with the ontology's terms (ilk:Claim, ilk:attacks, ilk:supports, ilk:acceptance)"
+    description = ("JSON-LD with the ontology's terms (ilk:Claim, ilk:proposition, ilk:rebuts/undercuts/"
+                   "undermines/attacks, ilk:supports, ilk:appliesScheme, ilk:acceptance)")
 
     def serialize(self, graph: nx.DiGraph, stream: BinaryIO) -> None:
         text = map_triples(graph).serialize(format="json-ld", context=CONTEXT, auto_compact=True)

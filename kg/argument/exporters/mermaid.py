@@ -5,9 +5,11 @@ Node ids are opaque (``n1``, ``n2``, ... in claim order): a claim id could be a 
 character Mermaid treats specially is written as an entity code (``#35;`` for ``#``): double
 quotes would end the string; ``#...;`` starts an entity; ``<`` and ``&`` are HTML in Mermaid's
 labels; ``:`` and ``;`` take part in Mermaid's own pre-processing of ``style`` lines; a backtick
-starts a Markdown string. Line breaks become ``<br/>``. Supports are green arrows, attacks red
-dotted lines ending in a cross; claims are filled by acceptance, and a labelled map has a title
-(front matter) saying what the labels are and are not.
+starts a Markdown string. Line breaks become ``<br/>``. Each box reads the proposition, then who
+asserts it against whom. Supports are green arrows; attacks are red lines ending in a cross,
+labelled with their kind and drawn by it (Mermaid's thick line a rebuttal, a dashed stroke an
+undercut, its dotted line an undermining, a plain line a plain attack); claims are filled by
+acceptance, and a labelled map has a title (front matter) saying what the labels are and are not.
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ import networkx as nx
 
 from . import Exporter, labelled, reading, register, sorted_edges, sorted_nodes
 from ._shared import ACCEPTANCE_FILL, RELATION_COLOUR, caption_lines, clean_text, legend, opaque_ids
+from .structure import edge_kind
 
 _SPECIAL = '"#&<>:;`\\'
-_ARROW = {"supports": "-->", "attacks": "-.-x"}
+# Mermaid's link of each kind (see _shared.KIND_LINES): normal, thick or dotted, and for an
+# undercut a dashed stroke set in its linkStyle
+ARROW = {"supports": "-->", "rebuts": "==x", "undercuts": "--x", "undermines": "-.-x", "attacks": "--x"}
+_DASHED = "stroke-dasharray:6 3"
 
 
 def mermaid_text(text: str) -> str:
@@ -34,7 +40,8 @@ class MermaidExporter(Exporter):
     name = "mermaid"
     extension = ".mmd"
     media_type = "text/vnd.mermaid"
-    description = "Mermaid flowchart for Markdown pages; ids opaque, labels entity-escaped"
+    description = ("Mermaid flowchart for Markdown pages: propositions with who says them against whom, "
+                   "attacks drawn and labelled by kind; ids opaque, labels entity-escaped")
 
     def serialize(self, graph: nx.DiGraph, stream: BinaryIO) -> None:
         ids = opaque_ids(graph)
@@ -51,14 +58,15 @@ class MermaidExporter(Exporter):
         for node in sorted_nodes(graph):
             caption = "<br/>".join(mermaid_text(line) for line in caption_lines(graph, node))
             lines.append(f'  {ids[node]}["{caption}"]')
-        links: dict[str, list[str]] = {"supports": [], "attacks": []}
+        links: dict[tuple[str, bool], list[str]] = {}
         for index, (source, target, relation) in enumerate(sorted_edges(graph)):
-            lines.append(f"  {ids[source]} {_ARROW[relation]}|{relation}| {ids[target]}")
-            links[relation].append(str(index))
-        for relation, indices in links.items():
-            if indices:
-                colour = RELATION_COLOUR[relation]
-                lines.append(f"  linkStyle {','.join(indices)} stroke:{colour},color:{colour}")
+            kind = edge_kind(graph, source, target)
+            lines.append(f"  {ids[source]} {ARROW[kind]}|{kind}| {ids[target]}")
+            links.setdefault((relation, kind == "undercuts"), []).append(str(index))
+        for (relation, dashed), indices in sorted(links.items()):
+            colour = RELATION_COLOUR[relation]
+            lines.append(f"  linkStyle {','.join(indices)} stroke:{colour},color:{colour}"
+                         + (f",{_DASHED}" if dashed else ""))
         for acceptance, fill in ACCEPTANCE_FILL.items():
             members = [ids[n] for n in sorted_nodes(graph) if graph.nodes[n].get("acceptance") == acceptance]
             if members:

@@ -1,10 +1,14 @@
-/* The script of the page `kg render` writes: hover cards, details, search and filters.
+/* The script of the page `kg render` writes: hover cards, details, search, filters, the first
+ * view of the main dispute, and the labels of the claims under assumed elements of legal tests.
  *
  * Everything it shows comes from the JSON block #ilkg-data and reaches the page through
  * textContent or as the text of an <option>, never as HTML, so no corpus text can become markup
  * or script. Filters work on a vis.DataView over the full DataSet: the network only draws what
  * the view lets through, and positions are kept in the DataSet so that nodes come back where
- * they were.
+ * they were. The main dispute (data.firstView) is laid out first, on its own; then the rest around
+ * it, the main dispute held in place; the page then opens on the main dispute, and "Show all"
+ * shows the rest where the layout put it. The labels are recomputed by
+ * the script shared with the page of `kg scheme` (window.ilkgAssumptions).
  */
 (function () {
   "use strict";
@@ -20,9 +24,10 @@
     title.className = "card-title";
     title.textContent = spec.title;
     box.appendChild(title);
-    if (spec.rows && spec.rows.length) {
+    const rows = spec.label ? [["Label", `${spec.label} (structured reading)`], ...spec.rows] : spec.rows;
+    if (rows && rows.length) {
       const list = document.createElement("dl");
-      for (const [name, value] of spec.rows) {
+      for (const [name, value] of rows) {
         const term = document.createElement("dt");
         term.textContent = name;
         const description = document.createElement("dd");
@@ -41,6 +46,7 @@
   }
 
   for (const node of data.nodes) {
+    if (node.kind === "claim" && node.acceptance) node.card.label = node.acceptance;
     node.title = card(node.card);
     node.search = [node.id, node.label, node.card.title].join("\n").toLowerCase();
     byId.set(node.id, node);
@@ -55,7 +61,10 @@
     }
   }
 
-  let visible = null; // null: no filter, everything is shown; else the Set of shown node ids
+  const firstView = data.firstView ? new Set(data.firstView) : null;
+  // null: no filter, everything is shown; else the Set of shown node ids. A page with a first view
+  // lays that out alone first, so that the main dispute gets the whole canvas (see ready()).
+  let visible = data.options.physics.enabled ? firstView : null;
   const nodes = new vis.DataSet(data.nodes);
   const edges = new vis.DataSet(data.edges);
   const nodeView = new vis.DataView(nodes, { filter: (node) => visible === null || visible.has(node.id) });
@@ -84,9 +93,16 @@
   function showCount() {
     const shown = nodeView.length;
     const claims = nodeView.get({ filter: (node) => node.kind === "claim" }).length;
-    status.textContent = visible === null
-      ? `Showing all ${plural(shown, "node")} (${plural(claims, "claim")}).`
-      : `Showing ${plural(shown, "node")} of ${nodes.length.toLocaleString("en")} (${plural(claims, "claim")}).`;
+    if (visible === null) {
+      status.textContent = `Showing all ${plural(shown, "node")} (${plural(claims, "claim")}).`;
+    } else if (visible === firstView) {
+      status.textContent = `Showing the main dispute: ${plural(claims, "claim")} and who makes them, ` +
+        `${shown.toLocaleString("en")} of ${nodes.length.toLocaleString("en")} nodes. ` +
+        "“Show all” or a filter shows the rest.";
+    } else {
+      status.textContent =
+        `Showing ${plural(shown, "node")} of ${nodes.length.toLocaleString("en")} (${plural(claims, "claim")}).`;
+    }
   }
 
   function showDetails(id) {
@@ -168,6 +184,82 @@
     applyFilters();
   }
 
+  function showMain() {
+    for (const control of Object.values(controls)) control.value = "";
+    searchBox.value = "";
+    rememberPositions();
+    visible = firstView;
+    nodeView.refresh();
+    edgeView.refresh();
+    network.fit({ animation: false });
+    showCount();
+  }
+
+  // --- labels under the structured reading, and what-if assumptions ------------------------------
+
+  const toggles = window.ilkgAssumptions;
+  const assumed = document.getElementById("assumed");
+
+  function relabel(values) {
+    if (!data.model) return;
+    const labels = toggles.labels(data.model, values);
+    const changes = [];
+    for (const node of data.nodes) {
+      if (node.kind !== "claim") continue;
+      const label = labels[node.id.slice("claim:".length)];
+      if (label === undefined || label === node.acceptance) continue;
+      node.acceptance = label;
+      node.card.label = label;
+      node.title = card(node.card);
+      const border = data.labelStyle[label];
+      node.color = Object.assign({}, node.color, { border });
+      node.label = `[${label}] ${node.text}`;
+      changes.push({ id: node.id, label: node.label, title: node.title, color: node.color, acceptance: label });
+    }
+    nodes.update(changes);
+    assumed.textContent = `Assumed: ${toggles.describe(data.model, values)}.`;
+    document.body.dataset.labels = JSON.stringify(labels);
+  }
+
+  function buildAssumptions() {
+    const box = document.getElementById("assumptions");
+    if (!data.model || !box) return;
+    let scheme = null;
+    for (const element of toggles.atStake(data.model)) {
+      const info = data.model.elements[element];
+      if (info.scheme !== scheme) {
+        scheme = info.scheme;
+        const heading = document.createElement("h3");
+        heading.textContent = data.schemes[scheme] || scheme;
+        box.appendChild(heading);
+      }
+      const label = document.createElement("label");
+      label.textContent = `${info.label} (${info.role})`;
+      const select = toggles.control(data.model, element, relabel);
+      label.appendChild(select);
+      box.appendChild(label);
+    }
+    document.getElementById("assume-none").addEventListener("click", () => {
+      toggles.reset();
+      relabel({});
+    });
+    relabel({});
+  }
+
+  // A first view laid out alone: lay out the rest around it, the first view held in place.
+  function layoutTheRest() {
+    rememberPositions();
+    nodes.update([...firstView].map((id) => ({ id, fixed: true })));
+    visible = null;
+    nodeView.refresh();
+    edgeView.refresh();
+    network.once("stabilizationIterationsDone", () => {
+      nodes.update([...firstView].map((id) => ({ id, fixed: false })));
+      ready();
+    });
+    network.stabilize(data.options.physics.stabilization.iterations);
+  }
+
   function ready() {
     if (data.options.physics.enabled) {
       network.setOptions({ physics: { enabled: false } });
@@ -175,6 +267,7 @@
     } else {
       network.fit({ animation: false });
     }
+    if (firstView) showMain();
     showCount();
     if (data.focus) focusOn(data.focus);
     document.body.dataset.ready = "true";
@@ -184,7 +277,7 @@
     status.textContent = `Laying out ${plural(nodes.length, "node")}: ` +
       `${Math.round((100 * progress.iterations) / progress.total)}%`;
   });
-  if (data.options.physics.enabled) network.once("stabilizationIterationsDone", ready);
+  if (data.options.physics.enabled) network.once("stabilizationIterationsDone", firstView ? layoutTheRest : ready);
   network.on("click", (params) => showDetails(params.nodes[0]));
   for (const control of Object.values(controls)) control.addEventListener("change", applyFilters);
   searchBox.addEventListener("input", () => runSearch(false));
@@ -192,8 +285,12 @@
     if (event.key === "Enter") runSearch(true);
   });
   document.getElementById("reset").addEventListener("click", reset);
+  document.getElementById("main-view").addEventListener("click", showMain);
+  document.getElementById("main-view").disabled = !firstView;
+  buildAssumptions();
   showDetails();
   if (!data.options.physics.enabled) ready();
 
-  window.ilkg = { network, nodes, edges, nodeView, edgeView, applyFilters, focusOn };
+  window.ilkg = { network, nodes, edges, nodeView, edgeView, applyFilters, focusOn, showMain, relabel,
+                  model: data.model, firstView: data.firstView };
 })();

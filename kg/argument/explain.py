@@ -1,0 +1,352 @@
+"""Why a claim is in, out or undecided under the structured reading, in words a student reads.
+
+A label alone invites the wrong question ("who won?"); the explanation answers the right one:
+which part of the claim's argument is at stake (its account of the facts, an element of a legal
+test it affirms, denies or only assumes, its conclusion, or the step from the test to the
+conclusion), who attacks it, with what, and what decided the attack — the attacker's own standing,
+an assumption made with ``--assume``, or a preference ordering (which decides rebuttals,
+underminings and element conflicts only; contrary-based attacks succeed whatever it says).
+
+The explanation is derived from the defeat graph of :mod:`kg.argument.structured`: the attacks on
+the sub-arguments of the claim's argument, the attackers' labels and, for an attack that is itself
+defeated, an accepted argument defeating it. Text is deterministic (attacks in a fixed order);
+:class:`Reason` holds the same facts for JSON and for tests, so that tests check the element and the
+attacker rather than the prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .semantics import IN, OUT, UNDEC
+from .structured import Attack, Reading, attacks_on
+from .theory import AFFIRMS, ASSUMES, BASIS, CLAIM, DENIES, FAILS, HOLDS, claim_literal
+
+# how many attacks one explanation spells out; the rest are counted
+SHOWN = 3
+WORDS = {IN: "in", OUT: "out", UNDEC: "undecided"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One attack on the claim's argument, as the explanation reads it.
+
+    ``on``: what it hits (``basis``, ``affirms``, ``denies``, ``assumes``, ``claim`` — the
+    conclusion —, ``rule`` — the step from the test to the conclusion — or ``exception``);
+    ``element``: the element at stake, if any; ``by``: the attacking claim, or None for an
+    assumption (then ``assumption`` is ``SCHEME/ELEMENT=holds|fails``); ``kind``: denies, affirms,
+    rebuts, undermines, attacks, undercuts, exception or assumption; ``attacker``: the attacking
+    argument's label; ``succeeds``: whether it is a defeat; ``preference``: the sentence saying how
+    the preference ordering decided it, when it did; ``defeated_by``: for a defeat whose attacker is
+    out, the claim (or assumption) whose argument defeats the attacker.
+    """
+
+    on: str
+    element: str | None
+    by: str | None
+    assumption: str | None
+    kind: str
+    attacker: str
+    succeeds: bool
+    preference: str | None = None
+    defeated_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    claim: str
+    label: str
+    text: str
+    reasons: tuple[Reason, ...]
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "reasons": [asdict(r) for r in self.reasons]}
+
+
+class _Words:
+    """The phrases of one reading: who a claim's claimant is, what its proposition says, what an
+    element is called; and, once, the round of the grounded fixpoint in which each argument came in
+    (the first cause of a defeat is the attacker that came in first)."""
+
+    def __init__(self, reading: Reading):
+        self.reading, self.graph, self.theory = reading, reading.graph, reading.theory
+        self.catalogue = self.theory.catalogue
+        self.rounds = _rounds(reading.evaluation)
+
+    def who(self, claim: str) -> str:
+        return self.graph.nodes[claim].get("claimant_label") or self.graph.nodes[claim].get("claimant", claim)
+
+    def said(self, claim: str) -> str:
+        text = " ".join((self.graph.nodes[claim].get("proposition") or self.graph.nodes[claim]["label"]).split())
+        if len(text) > 90:
+            text = text[:90].rsplit(" ", 1)[0].rstrip(",;:") + " ..."
+        return f"'{text}'"
+
+    def element(self, e: str) -> str:
+        found = self.catalogue.elements.get(e)
+        return f"'{found.label if found else e}'"
+
+    def scheme_of(self, e: str) -> str:
+        found = self.catalogue.elements.get(e)
+        scheme = self.catalogue.schemes.get(found.scheme) if found else None
+        return scheme.label if scheme else (found.scheme if found else "its test")
+
+    def group(self, claim: str) -> str:
+        node = self.graph.nodes[claim]
+        return self.theory.preference.group_of(node.get("claimant", ""), node.get("claimant_type")) or "unranked"
+
+    def preference_name(self) -> str:
+        return f"'{self.theory.preference.name}'"
+
+
+def _rounds(evaluation) -> dict[str, int]:
+    """The round of the grounded fixpoint in which each argument is labelled in: unattacked
+    arguments in round 0, those whose every attacker is out after round n in round n + 1."""
+    attackers: dict[str, set[str]] = {}
+    targets: dict[str, set[str]] = {}
+    for a, b in evaluation.defeats:
+        attackers.setdefault(b, set()).add(a)
+        targets.setdefault(a, set()).add(b)
+    waiting = {a: len(attackers.get(a, ())) for a in evaluation.labels}
+    found: dict[str, int] = {}
+    out: set[str] = set()
+    frontier = sorted(a for a, n in waiting.items() if n == 0)
+    step = 0
+    while frontier:
+        found.update(dict.fromkeys(frontier, step))
+        following = set()
+        for argument in frontier:
+            for target in targets.get(argument, ()):
+                if target in out or target in found:
+                    continue
+                out.add(target)
+                for later in targets.get(target, ()):
+                    waiting[later] -= 1
+                    if waiting[later] == 0 and later not in found and later not in out:
+                        following.add(later)
+        frontier, step = sorted(following), step + 1
+    return found
+
+
+def _kind(reading: Reading, attack: Attack) -> str:
+    attacker = reading.theory.literals[attack.attacker]
+    if attacker.kind in (HOLDS, FAILS):
+        return "assumption"
+    if attack.via == "rule":
+        return "exception" if attacker.kind == AFFIRMS else "undercuts"
+    if attacker.kind == BASIS:
+        return "undermines"
+    if attacker.kind == CLAIM:
+        return "rebuts" if attack.symmetric else "attacks"
+    return attacker.kind  # affirms / denies
+
+
+def _on(reading: Reading, attack: Attack) -> str:
+    if attack.via == "rule":
+        return "rule"
+    target = reading.theory.literals[attack.target]
+    if target.kind == AFFIRMS and reading.theory.rule_for(attack.target) is not None and \
+            reading.theory.rule_for(attack.target).antecedents == (claim_literal(target.claim),):
+        return "exception"
+    return target.kind
+
+
+def _target_phrase(words: _Words, attack: Attack, on: str) -> str:
+    target = words.theory.literals[attack.target]
+    e = target.element
+    if on == BASIS:
+        return "its account of the facts"
+    if on == ASSUMES:
+        return (f"{words.element(e)} (assumed: it applies {words.scheme_of(e)} without saying whether this "
+                "element is met)")
+    if on == AFFIRMS:
+        return f"{words.element(e)} (affirmed)"
+    if on == DENIES:
+        return f"its denial of {words.element(e)}"
+    if on == "exception":
+        return f"the exception {words.element(e)} it affirms"
+    if on == "rule":
+        return "the step from the test it applies to its conclusion"
+    return "its conclusion"
+
+
+def _attacker_phrase(words: _Words, attack: Attack, kind: str) -> str:
+    attacker = words.theory.literals[attack.attacker]
+    e = attacker.element
+    if kind == "assumption":
+        value = attacker.kind
+        if attack.via == "rule":
+            return (f"which the exception {words.element(e)} undercuts, as it holds by your assumption "
+                    f"(--assume {e}={value})")
+        return f"which {value} by your assumption (--assume {e}={value})"
+    b = attacker.claim
+    if kind == "exception":
+        return (f"which {words.who(b)} undercuts by affirming the exception {words.element(e)} of "
+                f"{words.scheme_of(e)} ({words.said(b)})")
+    verbs = {"denies": "denies", "affirms": "affirms", "rebuts": "rebuts", "attacks": "attacks",
+             "undermines": "disputes with its own account of the facts", "undercuts": "undercuts"}
+    return f"which {words.who(b)} {verbs[kind]} ({words.said(b)})"
+
+
+def _noun(kind: str) -> str:
+    return {"denies": "denial", "affirms": "affirmation", "rebuts": "rebuttal", "attacks": "attack",
+            "undermines": "account", "undercuts": "undercut", "exception": "exception",
+            "assumption": "assumption"}[kind]
+
+
+def _preference(words: _Words, attack: Attack, claim: str) -> str | None:
+    """How the preference ordering decided a symmetric attack, when the two sides rank differently."""
+    if not attack.symmetric or words.theory.preference.is_none:
+        return None
+    attacker = words.theory.literals[attack.attacker].claim
+    if attacker is None:
+        return None
+    mine, theirs = words.theory.claims[claim].rank, words.theory.claims[attacker].rank
+    if mine == theirs:
+        return None
+    name = words.preference_name()
+    high, low = (claim, attacker) if mine > theirs else (attacker, claim)
+    return (f"under the preference {name}, {words.who(high)} ({words.group(high)}) ranks above "
+            f"{words.who(low)} ({words.group(low)})")
+
+
+def _defeater(words: _Words, literal: str) -> Attack | None:
+    """The accepted attack that first defeats the argument for ``literal`` (the attacker that came
+    in earliest in the grounded fixpoint; then in a fixed order), if any."""
+    evaluation = words.reading.evaluation
+    found = [attack for sub in words.theory.sub_arguments(literal) for attack in attacks_on(words.theory, sub)
+             if attack.succeeds and evaluation.label(attack.attacker) == IN]
+    return min(found, key=lambda attack: words.rounds.get(attack.attacker, len(words.rounds)), default=None)
+
+
+def _source(words: _Words, attack: Attack) -> tuple[str | None, str | None]:
+    attacker = words.theory.literals[attack.attacker]
+    if attacker.kind in (HOLDS, FAILS):
+        return None, f"{attacker.element}={attacker.kind}"
+    return attacker.claim, None
+
+
+def _short(words: _Words, attack: Attack) -> str:
+    """An attack in a few words, as the reason another attack fails: "Amnesty International
+    denies 'Armed attack', on which it rests"."""
+    kind = _kind(words.reading, attack)
+    attacker = words.theory.literals[attack.attacker]
+    e, b = attacker.element, attacker.claim
+    if kind == "assumption":
+        return f"your assumption that {words.element(e)} {attacker.kind} (--assume {e}={attacker.kind})"
+    phrases = {
+        "denies": f"{words.who(b) if b else ''} denies {words.element(e)}, on which it rests",
+        "affirms": f"{words.who(b) if b else ''} affirms {words.element(e)}, which it denies",
+        "rebuts": f"{words.who(b) if b else ''} rebuts it ({words.said(b) if b else ''})",
+        "attacks": f"{words.who(b) if b else ''} attacks it ({words.said(b) if b else ''})",
+        "undermines": f"{words.who(b) if b else ''} disputes the facts it rests on",
+        "undercuts": f"{words.who(b) if b else ''} undercuts it",
+        "exception": f"{words.who(b) if b else ''} affirms the exception {words.element(e)} to the test it applies",
+    }
+    return phrases[kind]
+
+
+def explain(reading: Reading, claim: str) -> Explanation:
+    """Why ``claim`` has its label in ``reading``."""
+    return _explain(_Words(reading), claim)
+
+
+def explain_all(reading: Reading) -> dict[str, Explanation]:
+    """The explanation of every claim of the reading's map, by claim id."""
+    words = _Words(reading)
+    return {claim: _explain(words, claim) for claim in sorted(reading.graph)}
+
+
+def _explain(words: _Words, claim: str) -> Explanation:
+    evaluation, theory = words.reading.evaluation, words.theory
+    label = evaluation.claim_labels[claim]
+    attacks = [a for sub in theory.sub_arguments(claim_literal(claim)) for a in attacks_on(theory, sub)]
+    reasons, answers = [], []
+    for attack in attacks:
+        by, assumption = _source(words, attack)
+        attacker_label = evaluation.label(attack.attacker)
+        answer = _defeater(words, attack.attacker) if attack.succeeds and attacker_label == OUT else None
+        answers.append(answer)
+        reasons.append(Reason(_on(words.reading, attack), theory.literals[attack.target].element, by, assumption,
+                              _kind(words.reading, attack), attacker_label, attack.succeeds,
+                              _preference(words, attack, claim),
+                              None if answer is None else (_source(words, answer)[0] or _source(words, answer)[1])))
+    return Explanation(claim, label, _text(words, claim, label, attacks, reasons, answers), tuple(reasons))
+
+
+def _text(words: _Words, claim: str, label: str, attacks: list[Attack], reasons: list[Reason],
+          answers: list[Attack | None]) -> str:
+    evaluation = words.reading.evaluation
+    if claim in evaluation.bounded:
+        return ("undecided: the structured reading stopped at a bound for this part of the map, so it "
+                "says nothing about this claim (narrow the scope with --event, --actor or --norm)")
+    found = list(zip(attacks, reasons, answers, strict=True))
+    every = f" (in every {evaluation.semantics} extension)" if evaluation.semantics != "grounded" else ""
+    if label == OUT:
+        decisive = sorted((item for item in found if item[1].succeeds and item[1].attacker == IN),
+                          key=lambda item: words.rounds.get(item[0].attacker, len(words.rounds)))
+        if not decisive:
+            return (f"out{every}: in each extension one of the attacks on its argument is accepted, though no "
+                    "one of them in all: " + _join([_sentence(words, *item, "open") for item in found
+                                                   if item[1].succeeds]))
+        first = _sentence(words, *decisive[0], "not defeated")
+        others = sorted({words.who(r.by) if r.by else f"your assumption ({r.assumption})"
+                         for _, r, _ in decisive[1:]})
+        more = (f" It is also defeated by {len(decisive) - 1} more attack{'s' if len(decisive) > 2 else ''} "
+                f"that stand{'s' if len(decisive) == 2 else ''} (by {', '.join(others)}).") if decisive[1:] else ""
+        return f"out{every}: {first}.{more}"
+    rests = _rests(words, claim)
+    if label == IN:
+        if not found:
+            return f"in: its argument rests on {rests}. Nothing in scope attacks it."
+        return (f"in{every}: its argument rests on {rests}. No attack on it stands: "
+                + _join([_sentence(words, *item, "answered") for item in found]))
+    undecided = [item for item in found if item[1].succeeds and item[1].attacker == UNDEC]
+    return ("undecided: " + _join([_sentence(words, *item, "open") for item in undecided or found])
+            + (" Neither side defeats the other, so the conflict stays open." if undecided else ""))
+
+
+def _rests(words: _Words, claim: str) -> str:
+    positions = words.theory.claims[claim]
+    parts = ["its claimant's account of the facts"]
+    for what, items in (("affirmed", positions.affirmed), ("denied", positions.denied),
+                        ("assumed", positions.assumed)):
+        if items:
+            parts.append(f"{what}: " + ", ".join(words.element(e) for e in items))
+    return "; ".join(parts)
+
+
+def _join(sentences: list[str]) -> str:
+    more = len(sentences) - SHOWN
+    tail = f" (and {more} more attack{'s' if more != 1 else ''})" if more > 0 else ""
+    return "; ".join(sentences[:SHOWN]) + tail + "."
+
+
+def _sentence(words: _Words, attack: Attack, reason: Reason, answer: Attack | None, status: str) -> str:
+    if reason.on == "claim":
+        b = reason.by or ""
+        body = f"{words.who(b)} {'rebuts' if attack.symmetric else 'attacks'} its conclusion ({words.said(b)})"
+    elif reason.on == "rule":
+        body = f"{_target_phrase(words, attack, 'rule')}, {_attacker_phrase(words, attack, reason.kind)}"
+    else:
+        body = (f"its argument rests on {_target_phrase(words, attack, reason.on)}, "
+                f"{_attacker_phrase(words, attack, reason.kind)}")
+    noun = _noun(reason.kind)
+    if status == "not defeated":
+        if reason.kind == "assumption":
+            return f"{body}; an assumption cannot be attacked"
+        tail = f"; that {noun} is not defeated"
+        if reason.preference:
+            tail += f" ({reason.preference}, so the counter-attack fails)"
+        return body + tail
+    if status == "answered":
+        if not reason.succeeds:
+            return f"{body}, but that {noun} fails: {reason.preference or 'it is weaker than what it attacks'}"
+        if answer is not None:
+            return f"{body}, but that {noun} is itself defeated: {_short(words, answer)}"
+        return f"{body}, but that {noun} is itself defeated"
+    if reason.preference:
+        return f"{body} ({reason.preference})"
+    if attack.symmetric and reason.kind != "assumption":
+        return f"{body}, and no preference decides between them"
+    return body
