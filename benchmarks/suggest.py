@@ -16,7 +16,11 @@ annotation file** (so nothing of it can leak into the draft: not its claims, not
 * among matched pairs (each annotated claim with the draft whose quotes overlap it most):
   agreement on the norms invoked (the same set; and, more leniently, a norm in common or none on
   either side), the stance, the claimant (a claimant left to decide counts as a disagreement) and
-  the target (the same set of parties `against`).
+  the target (the same set of parties `against`) and the legal tests applied (the same set of
+  `schemes`, none on both sides included);
+* per document, the drafted propositions left to decide and the candidate relations drafted;
+  among matched pairs, the annotated relations to other documents' claims (the only ones a draft
+  can propose) and the share the paired draft proposes (as any kind; as the same kind).
 
 Claims of the other documents stay in the copy: the issue allows them as link targets.
 It writes the ``suggest`` section of ``build/benchmarks/RESULTS.md`` (or ``--results FILE``).
@@ -45,6 +49,7 @@ from kg.suggest.draft import DraftClaim
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TARGETS = {"recall": 0.85, "precision": 0.65}
+RELATIONS = ("rebuts", "undercuts", "undermines", "attacks", "supports")
 
 
 @dataclass
@@ -59,12 +64,19 @@ class Scores:
     stance: int = 0
     claimant: int = 0
     target: int = 0
+    schemes: int = 0
+    open_propositions: int = 0
+    relations: int = 0
+    linked: int = 0  # annotated relations to other documents' claims, among matched pairs
+    linked_found: int = 0  # ... that the paired draft proposes, as any kind
+    linked_kind: int = 0  # ... as the same kind
     seconds: float = 0.0
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Scores) -> None:
         for name in ("annotated", "recalled", "drafted", "precise", "pairs", "norms", "norms_lenient",
-                     "stance", "claimant", "target", "seconds"):
+                     "stance", "claimant", "target", "schemes", "open_propositions", "relations", "linked",
+                     "linked_found", "linked_kind", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @staticmethod
@@ -77,6 +89,9 @@ class Scores:
                 f"{share(self.precise, self.drafted)} | {self.pairs} | {share(self.norms, self.pairs)} | "
                 f"{share(self.norms_lenient, self.pairs)} | {share(self.stance, self.pairs)} | "
                 f"{share(self.claimant, self.pairs)} | {share(self.target, self.pairs)} | "
+                f"{share(self.schemes, self.pairs)} | {self.open_propositions} | {self.relations} | "
+                f"{self.linked} | {share(self.linked_found, self.linked)} | "
+                f"{share(self.linked_kind, self.linked)} | "
                 f"{self.seconds:.2f} |")
 
 
@@ -87,6 +102,9 @@ def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
 
 def compare(annotated: list[Claim], drafted: list[DraftClaim]) -> Scores:
     scores = Scores(annotated=len(annotated), drafted=len(drafted))
+    scores.open_propositions = sum("proposition" in d.undecided for d in drafted)
+    scores.relations = sum(len(getattr(d, kind)) for d in drafted
+                           for kind in RELATIONS)
     spans = {c.id: [(s.start, s.end) for s in c.evidence] for c in annotated}
     for draft in drafted:
         if any(overlap(draft.spans, spans[c.id]) for c in annotated):
@@ -104,6 +122,14 @@ def compare(annotated: list[Claim], drafted: list[DraftClaim]) -> Scores:
         scores.stance += best.stance == claim.stance
         scores.claimant += best.claimant == claim.claimant
         scores.target += set(best.against) == set(claim.against)
+        scores.schemes += set(best.schemes) == set(claim.schemes)
+        theirs_links = {(kind, target) for kind in RELATIONS for target in getattr(claim, kind)
+                        if target not in spans}  # a draft links only to other documents' claims
+        ours_links = {(kind, target) for kind in RELATIONS for target in getattr(best, kind)}
+        scores.linked += len(theirs_links)
+        proposed = {target for _kind, target in ours_links}
+        scores.linked_found += sum(target in proposed for _kind, target in theirs_links)
+        scores.linked_kind += len(theirs_links & ours_links)
     return scores
 
 
@@ -138,8 +164,10 @@ def measure(corpus: Path, documents: list[str]) -> tuple[dict[str, Scores], Scor
 
 def report(per_document: dict[str, Scores], total: Scores, small: bool) -> str:
     head = ("| document | annotated claims | drafted claims | recall | precision | matched pairs | "
-            "norms (same set) | norms (one in common) | stance | claimant | target | seconds |\n"
-            "|---|---|---|---|---|---|---|---|---|---|---|---|")
+            "norms (same set) | norms (one in common) | stance | claimant | target | schemes | "
+            "propositions left to decide | candidate relations | annotated cross-document relations | "
+            "found | found, same kind | seconds |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     rows = [scores.row(f"`{name}`") for name, scores in per_document.items()]
     rows.append(total.row("**all**"))
     recall = total.recalled / total.annotated if total.annotated else 0.0

@@ -532,7 +532,7 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
         fields.report("proposition" if fields.has("proposition") else None,
                       "'proposition' is required: one sentence, in your words, of what the claimant "
                       "asserts (the text every view shows for the claim)")
-    elif "en" not in proposition:
+    elif proposition and "en" not in proposition:
         fields.report("proposition", "'proposition' needs English ('en'); other languages are optional")
     schemes = _resolve_many(fields, "schemes", registries["scheme"])
     affirms = _resolve_many(fields, "affirms", registries["element"])

@@ -21,7 +21,7 @@ from .cues import Cues, Position, StanceCue
 from .dates import claim_date, reference_day
 from .events import EventMatch, Events
 from .lexicon import Lexicon, lexicon
-from .links import Facts, Links
+from .links import KINDS, Facts, Links
 from .mentions import Finder, Mention, country_name
 from .text import Reading, Sentence, read
 
@@ -59,7 +59,7 @@ class DraftClaim:
     id: str
     claimant: str | None
     stance: str
-    proposition: str
+    proposition: str | None  # None: left to decide (``undecided`` says why)
     date: str
     quotes: list[Quote]
     note: str
@@ -74,6 +74,7 @@ class DraftClaim:
     rebuts: list[str] = field(default_factory=list)
     undercuts: list[str] = field(default_factory=list)
     undermines: list[str] = field(default_factory=list)
+    attacks: list[str] = field(default_factory=list)
     supports: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)  # in the stored text, for measures
 
@@ -208,7 +209,10 @@ class Drafter:
         if against:
             reasons.append(f"against: {', '.join(against)}")
         positions = [] if stance == "affirms-norm" else self.cues.positions(text, set(norms))
-        schemes = self._schemes(stance, norms, positions)
+        chosen_schemes = self._schemes(stance, norms, positions)
+        schemes = [scheme for scheme, _why in chosen_schemes]
+        if chosen_schemes:
+            reasons.append("schemes: " + "; ".join(f"{scheme} ({why})" for scheme, why in chosen_schemes))
         affirms = [p.element for p in positions if p.affirms]
         denies = [p.element for p in positions if not p.affirms]
         if positions:
@@ -216,6 +220,10 @@ class Drafter:
                 f"{'affirms' if p.affirms else 'denies'} {p.element} ('{p.cue}')" for p in positions))
         voiced_by = speaker.voiced_by
         proposition = self._proposition(stance, speaker, against, concerns, norms, positions)
+        if proposition is None:
+            undecided = {**undecided, "proposition": (
+                "the text names no party, act or norm the catalogues know, so no template fits; "
+                "write the claimant's point in one sentence")}
         claim = DraftClaim(
             id="", claimant=speaker.claimant, stance=stance, proposition=proposition, date=date,
             quotes=[Quote(_quote_text(text))], note="", undecided=undecided, voiced_by=voiced_by,
@@ -291,9 +299,9 @@ class Drafter:
             return actor.acts_for
         return actor_id
 
-    def _schemes(self, stance: str, norms: list[str], positions: list[Position]) -> list[str]:
-        """The tests a claim applies: an allegation or a justification under a norm a scheme is
-        based on, or an allegation that affirms conditions of a scheme."""
+    def _schemes(self, stance: str, norms: list[str], positions: list[Position]) -> list[tuple[str, str]]:
+        """The tests a claim applies, each with why: an allegation or a justification under a norm
+        a scheme is based on, or an allegation that affirms conditions of a scheme."""
         if stance not in ("alleges-violation", "justifies"):
             return []
         found = []
@@ -301,13 +309,19 @@ class Drafter:
             based = set(scheme.based_on) & set(norms)
             conditions = [p for p in positions if p.affirms and p.element.startswith(f"{scheme.id}/")
                           and self.corpus.element(p.element).role == "condition"]
-            if based or (stance == "alleges-violation" and len(conditions) >= 2):
-                found.append(scheme.id)
+            if based:
+                found.append((scheme.id, f"{stance} under {', '.join(sorted(based))}, which it is based on"))
+            elif stance == "alleges-violation" and len(conditions) >= 2:
+                found.append((scheme.id, f"affirms {len(conditions)} of its conditions"))
         return found
 
     def _proposition(self, stance: str, speaker: Speaker, against: list[str], concerns: list[str],
-                     norms: list[str], positions: list[Position]) -> str:
-        """A draft proposition from a template, for the reviewer to rewrite in their own words."""
+                     norms: list[str], positions: list[Position]) -> str | None:
+        """A draft proposition from a template, for the reviewer to rewrite in their own words;
+        None where the text gives the template nothing (no party, no act, no norm): "The party
+        concerned violated international law by its conduct" would pass review unread."""
+        if not against and not concerns and not norms:
+            return None
         party = " and ".join(self._name(a) for a in against) or "the party concerned"
         act = self._event_name(concerns[0]) if concerns else "its conduct"
         law = _listing([self.corpus.norms[n].notation for n in norms]) or "international law"
@@ -392,7 +406,7 @@ class Drafter:
         for claim in claims:
             found = links.link(claim._facts)  # type: ignore[attr-defined]
             why = []
-            for kind in ("undercuts", "undermines", "rebuts"):
+            for kind in KINDS:
                 setattr(claim, kind, [target for target, _ in found[kind]])
                 why += [f"{kind} {target}: {reason}" for target, reason in found[kind]]
             if why:

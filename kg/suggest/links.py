@@ -9,7 +9,11 @@ structure"), read from the fields of the corpus's claims, never from their texts
 - ``undermines``: a denial of the allegations made against its claimant, or a rejection that
   disputes the facts a justification rests on ("pretext", "fabricated");
 - ``rebuts``: an allegation or rejection against a party's justification of the same act, or a
-  justification against the allegations about it.
+  justification against the allegations about it;
+- ``attacks`` (an attack of none of these kinds): a demand that a party comply, against that
+  party's justification of the same act; a justification against a demand made of its claimant
+  about the same act; an allegation or rejection against a justification by the party it accuses
+  when neither names a catalogued act (the reviewer checks that one answers the other).
 
 Rebuttals and underminings link only claims about the same act (or an act within it), and never
 a claim of the same document: its annotation, if it has one, is what a draft must not lean on.
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 
 from ..corpus.models import Claim, Corpus
 
+KINDS = ("undercuts", "undermines", "rebuts", "attacks")  # the order a draft's note gives them in
 MAX_LINKS = 8  # of each kind, for one draft: a reviewer reads them all
 
 
@@ -66,8 +71,8 @@ class Links:
         return actor
 
     def link(self, facts: Facts) -> dict[str, list[tuple[str, str]]]:
-        """kind -> [(claim id, why)] for the kinds ``rebuts``, ``undercuts``, ``undermines``."""
-        found: dict[str, list[tuple[str, str]]] = {"undercuts": [], "undermines": [], "rebuts": []}
+        """kind -> [(claim id, why)] for the kinds ``rebuts``, ``undercuts``, ``undermines``, ``attacks``."""
+        found: dict[str, list[tuple[str, str]]] = {kind: [] for kind in KINDS}
         opposed = {self._party(a) for a in facts.against}
         for target in self.pool:
             kind = self._kind(facts, target, opposed)
@@ -95,6 +100,11 @@ class Links:
                 return "undermines", f"disputes the facts '{target.id}' rests on"
             if facts.stance in ("alleges-violation", "rejects-justification") and target.concerns:
                 return "rebuts", f"its conclusion and that of '{target.id}' cannot both stand"
+            if facts.stance in ("alleges-violation", "rejects-justification"):
+                return "attacks", (f"opposes the justification '{target.id}' of the party it accuses; "
+                                   "no catalogued act ties them (check that it answers it)")
+            if facts.stance == "demands-compliance" and target.concerns:
+                return "attacks", f"demands compliance as regards the act '{target.id}' justifies"
         if facts.claimant is None:
             return None
         claimant = self._party(facts.claimant)
@@ -104,4 +114,7 @@ class Links:
                 return "undermines", f"denies what '{target.id}' alleges against {claimant}"
             if facts.stance == "justifies" and self._same_act(facts.concerns, target.concerns):
                 return "rebuts", f"justifies the act '{target.id}' condemns"
+        if claimant in target_against and target.stance == "demands-compliance" and \
+                facts.stance == "justifies" and self._same_act(facts.concerns, target.concerns):
+            return "attacks", f"justifies the conduct '{target.id}' demands that {claimant} change"
         return None

@@ -64,8 +64,11 @@ def _claim(claim: DraftClaim) -> list[str]:
     put("concerns", claim.concerns)
     put("invokes", claim.invokes)
     put("stance", claim.stance)
-    put("proposition", claim.proposition)
-    for key in ("schemes", "affirms", "denies", "rebuts", "undercuts", "undermines", "supports"):
+    if "proposition" in claim.undecided:
+        out.append(f"    proposition: null  # {LEFT_TO_DECIDE} {_one_line(claim.undecided['proposition'])}")
+    else:
+        put("proposition", claim.proposition)
+    for key in ("schemes", "affirms", "denies", "rebuts", "undercuts", "undermines", "attacks", "supports"):
         if getattr(claim, key):
             put(key, getattr(claim, key))
     put("date", claim.date)

@@ -27,7 +27,7 @@ claims:
     claimant: VEN
     reported_by: null  # who relays it (optional)
     stance: null  # left to decide:
-    proposition: The troop movements violate the sovereignty of Guyana.
+    proposition: null  # left to decide: write the claimant's point in one sentence
     quote: Guyana's Foreign Minister wrote
 """
 
@@ -52,6 +52,7 @@ def test_each_value_left_to_decide_is_one_problem_with_the_drafts_reason(corpus)
         "catalogues/actors.yaml)",
         "6: claim 'open-values-1': against left to decide (whose troops?)",
         "13: claim 'open-values-2': stance left to decide",
+        "14: claim 'open-values-2': proposition left to decide (write the claimant's point in one sentence)",
     ]
 
 
@@ -60,7 +61,9 @@ def test_the_claims_without_open_values_still_load(corpus):
     filled = text.replace('claimant: null  # left to decide: the text names "Guyana"; add GUY to '
                           "catalogues/actors.yaml", "claimant: VEN").replace(
         "against: null  # left to decide: whose troops?", "against: USA").replace(
-        "stance: null  # left to decide:", "stance: alleges-violation")
+        "stance: null  # left to decide:", "stance: alleges-violation").replace(
+        "proposition: null  # left to decide: write the claimant's point in one sentence",
+        "proposition: Venezuela's troop movements are lawful.")
     (corpus / "annotations" / "open-values.yaml").write_text(filled, encoding="utf-8")
     loaded, problems = read_corpus(corpus)
     assert problems == []
