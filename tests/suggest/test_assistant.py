@@ -54,7 +54,7 @@ def test_a_draft_whose_nulls_are_filled_validates(with_new_documents):
         text = path.read_text("utf-8")
         text = re.sub(r"claimant: null  # left to decide:.*", "claimant: amnesty-international", text)
         text = re.sub(r"voiced_by: null  # left to decide:.*", "voiced_by: agnes-callamard", text)
-        text = re.sub(r"proposition: null  # left to decide:.*", "proposition: The conduct is unlawful.", text)
+        text = re.sub(r"proposition: null  # left to decide:.*", "proposition: It is unlawful.", text)
         path.write_text(text, encoding="utf-8")
     done = run("validate", "--corpus", str(with_new_documents))
     assert done.exit_code == 0, done.output
