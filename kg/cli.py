@@ -682,6 +682,39 @@ def synth(documents: int, seed: int, output: Path, quiet: bool) -> None:
     click.echo(f"wrote {output}: {summary.summary()}")
 
 
+@cli.command()
+@click.argument("document")
+@corpus_option
+@click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path), default=None,
+              help="Write the draft to this file (e.g. corpus/annotations/DOCUMENT.yaml) instead of "
+              "printing it.")
+@click.option("--force", is_flag=True, help="Replace the file given with -o if it exists.")
+@reports_errors
+def suggest(document: str, corpus_dir: Path, output: Path | None, force: bool) -> None:
+    """Draft the annotation of a stored document, for you to review.
+
+    DOCUMENT is the id of documents/DOCUMENT.txt (with its metadata). The draft is in the
+    annotation format, each claim with the reason it was suggested in its note; names no
+    catalogue knows are proposed at the top, and every value left to decide is a `null` that
+    `kg validate` lists until you fill it. Rules over the text and the catalogues only: nothing
+    comes from an existing annotation of the document, and nothing leaves the machine.
+
+    \b
+    Examples:
+      kg suggest hrw-2026-02-10                       # print the draft
+      kg suggest hrw-2026-02-10 -o corpus/annotations/hrw-2026-02-10.yaml
+      kg validate                                     # what is left to decide
+    """
+    from .suggest.assistant import suggest as run_suggest
+
+    result = run_suggest(corpus_dir, document, output, force)
+    if output is None:
+        click.echo(result.text, nl=False)
+        click.echo(f"kg: {result.summary()}", err=True)
+    else:
+        click.echo(f"wrote {result.written}: {result.summary()}")
+
+
 def main() -> None:
     """The ``kg`` command (the console script).
 

@@ -25,6 +25,7 @@ STAGES = {
     "argument": {"corpus", "graph", "sparql"},
     "views": {"corpus", "graph", "sparql", "argument"},
     "synth": {"corpus"},  # writes corpora; never leans on the stages that read them
+    "suggest": {"corpus"},  # drafts annotations from a corpus's texts and catalogues
 }
 # The modules at the top of kg/, shared by every stage: they import none of the stages.
 SHARED = {"errors", "limits", "progress", "resources", "workers"}

@@ -156,6 +156,20 @@ def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
     ``jobs`` > 1 parses the YAML files of a large corpus in that many worker processes (spawned:
     call it from a script only under ``if __name__ == "__main__":``; ``kg`` does so).
     """
+    corpus, problems = read_corpus(corpus_dir, jobs)
+    if problems:
+        raise CorpusError(problems)
+    return corpus
+
+
+def read_corpus(corpus_dir: Path | str, jobs: int = 1) -> tuple[Corpus, list[Problem]]:
+    """What of ``corpus_dir`` reads cleanly, and the problems of the rest.
+
+    For tools that only consult a corpus and must work on one that does not validate yet (``kg
+    suggest`` beside an unreviewed draft, or with one document's annotations taken out): the
+    records returned each passed their own checks, but a claim may have lost a reference to a
+    claim that is missing. Never hand this to the builder: ``load_corpus`` is for that.
+    """
     root = Path(corpus_dir)
     if not (root / "documents").is_dir():
         raise SetupError(
@@ -205,10 +219,8 @@ def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
                          f"{'s' if registry.skipped != 1 else ''} to {kind}s elsewhere not checked until "
                          "this file can be read")
 
-    if problems:
-        raise CorpusError(problems)
     inputs = tuple(sorted(reader.inputs, key=lambda f: f.path))
-    return Corpus(actors, norms, events, documents, claims, inputs, schemes)
+    return Corpus(actors, norms, events, documents, claims, inputs, schemes), problems
 
 
 # The fields a new catalogue entry needs, for messages that say where to add one.
@@ -489,6 +501,7 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
            searches: _Searches | None = None) -> Claim | None:
     raw_id = item.get("id") if isinstance(item, dict) else None
     fields = Fields(item, file, f"claim '{shown(raw_id)}'", CLAIM_FIELDS, problems, line)
+    undecided = _left_to_decide(fields)
     claim_id = fields.text("id", required=True)
     if claim_id is not None and isinstance(raw_id, str) and raw_id != claim_id:
         # The duplicate check saw the id as written; stored stripped, "x\u00a0" would replace "x".
@@ -499,7 +512,7 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
     elif claim_id is not None and not KEBAB.match(claim_id):
         fields.report("id", f"id '{shown(claim_id)}' must be lower-case kebab case")
     claimant = _resolve_one(fields, "claimant", registries["actor"])
-    if not fields.has("claimant"):
+    if not fields.has("claimant") and "claimant" not in undecided:
         fields.report("claimant", "'claimant' is required: the party the words are spoken for")
     voiced_by = _resolve_one(fields, "voiced_by", registries["actor"])
     if voiced_by and actors[voiced_by].type != "person":
@@ -514,18 +527,18 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
         fields.report("reported_by", "'reported_by' is for a party relaying someone else's claim")
     concerns = _resolve_many(fields, "concerns", registries["event"])
     invokes = _resolve_many(fields, "invokes", registries["norm"])
-    stance = fields.choice("stance", STANCES, required=True)
+    stance = fields.choice("stance", STANCES, required="stance" not in undecided)
     relations = {kind: _resolve_many(fields, kind, registries["claim"])
                  for kind in (*ATTACK_KINDS, "supports")}
     for kind, targets in relations.items():
         if claim_id and claim_id in targets:
             fields.report(kind, f"a claim cannot {'support' if kind == 'supports' else 'attack'} itself")
     proposition = fields.labels("proposition")
-    if not proposition:
+    if not proposition and "proposition" not in undecided:
         fields.report("proposition" if fields.has("proposition") else None,
                       "'proposition' is required: one sentence, in your words, of what the claimant "
                       "asserts (the text every view shows for the claim)")
-    elif "en" not in proposition:
+    elif proposition and "en" not in proposition:
         fields.report("proposition", "'proposition' needs English ('en'); other languages are optional")
     schemes = _resolve_many(fields, "schemes", registries["scheme"])
     affirms = _resolve_many(fields, "affirms", registries["element"])
@@ -533,7 +546,8 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
     for element in sorted(set(affirms) & set(denies)):
         fields.report("denies", f"'{element}' is both affirmed and denied; a claim takes one position on it")
     date = fields.date("date")
-    evidence = _evidence(fields, document, norm, searches) if document is not None else ()
+    quoted = not {"quote", "quotes"} & undecided.keys()
+    evidence = _evidence(fields, document, norm, searches) if document is not None and quoted else ()
     if date is None and evidence and not fields.has("date"):
         piece = document.piece_at(evidence[0].start)
         date = piece.date if piece else document.date
@@ -548,6 +562,32 @@ def _claim(file: str, relative: str, line: int, item: Any, document: Document | 
         proposition=proposition, schemes=schemes, affirms=affirms, denies=denies,
         rebuts=relations["rebuts"], undercuts=relations["undercuts"], undermines=relations["undermines"],
     )
+
+
+# The comment a draft of `kg suggest` writes after each value it could not decide
+# (``claimant: null  # left to decide: the text names "Wired-Gov"; ...``).
+LEFT_TO_DECIDE = "left to decide:"
+
+
+def _left_to_decide(fields: Fields) -> dict[str, str]:
+    """The fields a draft left open (``null`` with a "left to decide:" comment), each reported
+    once, with the draft's reason, as what the reviewer still has to decide; field -> reason.
+
+    Only such marked nulls count: a plain ``null`` still means "absent", as it always has. The
+    checks that a missing value would trigger (a required claimant, stance, proposition or quote)
+    are left out for these fields, so that an unreviewed draft lists exactly what is left to do.
+    """
+    found = {}
+    comments = getattr(fields.data, "null_comments", {})
+    for key in CLAIM_FIELDS:
+        comment = comments.get(key)
+        if comment is None or fields.data.get(key) is not None:
+            continue
+        if comment.casefold().startswith(LEFT_TO_DECIDE):
+            reason = comment[len(LEFT_TO_DECIDE):].strip()
+            fields.report(key, f"{key} left to decide" + (f" ({reason})" if reason else ""))
+            found[key] = reason
+    return found
 
 
 def _evidence(fields: Fields, document: Document, norm: Normalised,

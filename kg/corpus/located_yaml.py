@@ -27,14 +27,21 @@ from ..limits import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, shown
 
 
 class LocatedDict(dict):
-    """A mapping with ``line`` (where it starts) and ``lines[key]`` (where each value is)."""
+    """A mapping with ``line`` (where it starts) and ``lines[key]`` (where each value is).
+
+    ``null_comments[key]`` is the comment written after a ``null`` value on its line
+    (``claimant: null  # left to decide: ...``): a draft says there why a value is still open,
+    and the loader repeats it (kg.corpus.loader, "left to decide").
+    """
 
     line: int = 0
     lines: dict[Any, int]
+    null_comments: dict[Any, str]
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.lines = {}  # an empty one stands in for a value that was no mapping (kg.corpus.fields)
+        self.null_comments = {}
 
     def line_of(self, key: Any) -> int:
         return self.lines.get(key, self.line)
@@ -69,6 +76,18 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
     def __init__(self, stream: str):
         super().__init__(stream)
         self.duplicates: list[YamlSyntaxError] = []  # duplicate keys met, reported after loading
+        self.source = stream
+        self.source_lines: list[str] | None = None  # split on the first null value met
+
+    def comment_after(self, node: yaml.Node) -> str | None:
+        """The comment that follows ``node`` on its last line (without the ``#``), if any."""
+        if self.source_lines is None:
+            self.source_lines = self.source.split("\n")
+        mark = node.end_mark
+        if mark.line >= len(self.source_lines):
+            return None
+        rest = self.source_lines[mark.line][mark.column:].strip()
+        return rest[1:].strip() if rest.startswith("#") else None
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """PyYAML's constructors raise ValueError, KeyError, ... on scalars they cannot read
@@ -114,8 +133,12 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
                 line, f"duplicate key '{shown(key)}' (first written on line {result.lines[key]}); "
                 "the first value was checked, remove one of them"))
             continue
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = value = loader.construct_object(value_node, deep=True)
         result.lines[key] = line
+        if value is None and isinstance(value_node, yaml.ScalarNode):
+            comment = loader.comment_after(value_node)
+            if comment:
+                result.null_comments[key] = comment
     return result
 
 
