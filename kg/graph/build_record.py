@@ -14,6 +14,7 @@ time. A damaged record is ignored (the build runs); deleting it only costs time.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -102,17 +103,8 @@ class BuildRecords:
             report = {**report, "stats": dataclasses.asdict(report["stats"])}
             records[target.name] = {"key": key, "sha256": file_digest(target), "report": report}
         self.records = dict(list(records.items())[-MAX_OUTPUTS:])
-        try:
-            write_atomic(self.path, json.dumps(self.records, sort_keys=False).encode())
-        except OSError:
-            pass  # an unwritable cache is only a slower next build
-
-    def forget(self, target: Path) -> None:
-        if self.records.pop(target.name, None) is not None:
-            try:
-                write_atomic(self.path, json.dumps(self.records).encode())
-            except OSError:
-                pass
+        with contextlib.suppress(OSError):  # an unwritable cache is only a slower next build
+            write_atomic(self.path, json.dumps(self.records).encode())
 
 
 def _stats(data: dict) -> Stats:

@@ -16,6 +16,7 @@ entry is parsed again: deleting the folder only costs time.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -81,8 +82,9 @@ class ParseCache:
             return
         key = self._key(text)
         body = json.dumps(encoded, ensure_ascii=False, separators=(",", ":")).encode()
+        check = hashlib.sha256(body).hexdigest().encode()
         try:
-            write_atomic(self.folder / f"{key}.json", hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            write_atomic(self.folder / f"{key}.json", check + b"\n" + body)
         except OSError:
             return  # an unwritable cache is only a slower next build
         self.used.add(key)
@@ -95,10 +97,8 @@ class ParseCache:
             return
         for name in names:
             if name.removesuffix(".json") not in self.used:
-                try:
+                with contextlib.suppress(OSError):
                     (self.folder / name).unlink()
-                except OSError:
-                    pass
 
 
 # --- located values as JSON ------------------------------------------------------------------------

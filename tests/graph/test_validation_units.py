@@ -134,6 +134,7 @@ def test_a_damaged_cache_only_costs_time(corpus_copy, tmp_path):
     cache = tmp_path / validation.CACHE_NAME / "shacl.json"
     assert json.loads(cache.read_text())["conforming"]
     cache.write_text("{not json")
+    (tmp_path / validation.CACHE_NAME / "builds.json").unlink()  # else nothing changed: no build
     report = build(corpus_copy, target)
     assert report.cached == 0 and report.checked > 0
     assert json.loads(cache.read_text())["conforming"]
