@@ -91,16 +91,20 @@ class Engine:
 
     @staticmethod
     def _collect(form: str, variables: list[str], rows, limit: int | None,
-                 deadline: float | None) -> QueryResult:
-        """Read rows lazily so that the row cap and time limit apply while they are produced."""
+                 deadline: float | None, *, spelled: bool = False) -> QueryResult:
+        """Read rows lazily so that the row cap and time limit apply while they are produced.
+
+        ``spelled``: the terms are already in :func:`~kg.sparql.results.plain` spelling.
+        """
         result = QueryResult(form, variables)
+        spell = tuple if spelled else (lambda row: tuple(plain(term) for term in row))
         for row in rows:
             if limit is not None and len(result.rows) >= limit:
                 result.truncated = True
                 break
             if deadline is not None and time.monotonic() > deadline:
                 raise QueryLimitError("the query exceeded its time limit")
-            result.rows.append(tuple(plain(term) for term in row))
+            result.rows.append(spell(row))
         return result
 
 
@@ -181,7 +185,7 @@ class OxigraphEngine(Engine):
                 columns = range(len(names))
                 convert = _Converted()
                 rows = ((convert(solution[i]) for i in columns) for solution in answer)
-                return self._collect(form, names, rows, limit, deadline)
+                return self._collect(form, names, rows, limit, deadline, spelled=True)
             graph = Graph()
             for triple in answer:
                 graph.add((from_oxigraph(triple.subject), from_oxigraph(triple.predicate),
