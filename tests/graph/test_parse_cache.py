@@ -168,3 +168,13 @@ def test_located_values_survive_the_round_trip():
     assert again["b"][1].line == 4 and again["b"][1].lines == data["b"][1].lines
     assert isinstance(again["b"][1]["c"], datetime.date)
     assert again["b"][1]["d"] == data["b"][1]["d"]
+
+
+def test_a_change_of_code_misses_every_entry(tmp_path, monkeypatch):
+    text = "document: x\nclaims: []\n"
+    data, _ = located_yaml.load(text, "x.yaml")
+    cache = parse_cache.ParseCache(tmp_path)
+    cache.put(text, data)
+    assert parse_cache.ParseCache(tmp_path).get(text) == data
+    monkeypatch.setattr(parse_cache, "code_stamp", lambda *names: "another version of kg")
+    assert parse_cache.ParseCache(tmp_path).get(text) is None
