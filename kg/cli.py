@@ -141,8 +141,9 @@ def shacl_summary(report: Any) -> str:
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="turtle",
               show_default=True, help="RDF serialisation; trig and nquads keep the named graphs.")
 @click.option("--no-cache", is_flag=True,
-              help="Validate every document afresh instead of reusing the verdicts kept in "
-              ".kg-cache/ beside the output for documents that did not change.")
+              help="Parse and validate every document afresh instead of reusing what .kg-cache/ "
+              "beside the output keeps (parsed YAML, SHACL verdicts, the record of the last build); "
+              "the output is the same.")
 @jobs_option
 @quiet_option
 @reports_errors

@@ -15,7 +15,7 @@ import stat
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .. import limits
 from ..errors import CorpusError, Problem, SetupError
@@ -61,13 +61,22 @@ ATTACK_KINDS = ("rebuts", "undercuts", "undermines", "attacks")
 QUOTE_FIELDS = ("exact", "prefix", "suffix")
 
 
+class ParsedYaml(Protocol):
+    """A cache of parsed YAML by text (kg.graph.parse_cache; the corpus package imports no stage after it)."""
+
+    def get(self, text: str) -> Any | None: ...
+
+    def put(self, text: str, data: Any) -> None: ...
+
+
 class _Reader:
     """Reads files of one corpus, naming them as the user will recognise them in messages."""
 
-    def __init__(self, root: Path, problems: list[Problem], jobs: int = 1):
+    def __init__(self, root: Path, problems: list[Problem], jobs: int = 1, parsed: ParsedYaml | None = None):
         self.root = root
         self.problems = problems
         self.jobs = jobs
+        self.parsed = parsed
         self.inputs: list[InputFile] = []
         self.failed_annotations: list[Path] = []  # annotation files whose claims could not be read
 
@@ -126,8 +135,26 @@ class _Reader:
         """The data of each file (None where it could not be read), parsed in parallel if many."""
         texts = [self.read_text(path, relative) for path, relative in files]
         readable = [(read[0], self.name(path)) for read, (path, _) in zip(texts, files, strict=True) if read]
-        parsed = iter(located_yaml.load_many(readable, self.jobs))
+        parsed = iter(self._parse(readable))
         return [self._accepted(*next(parsed)) if read else None for read in texts]
+
+    def _parse(self, readable: list[tuple[str, str]]) -> list[tuple[Any, list[Problem]]]:
+        """``located_yaml.load_many``, taking from and adding to the cache of parsed files if any."""
+        if self.parsed is None:
+            return located_yaml.load_many(readable, self.jobs)
+        known = [self.parsed.get(text) for text, _ in readable]
+        missed = [item for item, data in zip(readable, known, strict=True) if data is None]
+        fresh = iter(located_yaml.load_many(missed, self.jobs))
+        results = []
+        for (text, _), data in zip(readable, known, strict=True):
+            if data is None:
+                data, problems = next(fresh)
+                if data is not None and not problems:  # a file with a problem is never kept
+                    self.parsed.put(text, data)
+                results.append((data, problems))
+            else:
+                results.append((data, []))
+        return results
 
     def _accepted(self, data: Any, problems: list[Problem]) -> Any:
         if data is None:  # not YAML at all: what depends on this file is not checked (kg.errors.Problem)
@@ -150,11 +177,13 @@ def _not_a_file(mode: int) -> str | None:
     return next((name for test, name in kinds if test(mode)), "special file")
 
 
-def load_corpus(corpus_dir: Path | str, jobs: int = 1) -> Corpus:
+def load_corpus(corpus_dir: Path | str, jobs: int = 1, parsed: ParsedYaml | None = None) -> Corpus:
     """Read and check everything under ``corpus_dir``; raise CorpusError listing all problems.
 
     ``jobs`` > 1 parses the YAML files of a large corpus in that many worker processes (spawned:
-    call it from a script only under ``if __name__ == "__main__":``; ``kg`` does so).
+    call it from a script only under ``if __name__ == "__main__":``; ``kg`` does so). ``parsed``,
+    a cache of parsed YAML (:class:`kg.graph.parse_cache.ParseCache`), spares parsing files seen
+    before; every check still runs on every file.
     """
     corpus, problems = read_corpus(corpus_dir, jobs)
     if problems:
@@ -177,7 +206,7 @@ def read_corpus(corpus_dir: Path | str, jobs: int = 1) -> tuple[Corpus, list[Pro
             "pass --corpus DIR"
         )
     problems: list[Problem] = []
-    reader = _Reader(root, problems, jobs)
+    reader = _Reader(root, problems, jobs, parsed)
 
     # (file, as recorded, as named in messages): the shared catalogue is the ontology's wherever installed
     extra = _catalogue_file(reader, "norms")

@@ -60,10 +60,14 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
     """Build the graph of ``corpus_dir`` and write it to ``output`` (default build/ilkg.<ext>).
 
     Documents stream to a temporary file while their units are validated; the file replaces
-    ``output`` only when every unit conformed. SHACL verdicts are cached in ``.kg-cache/`` beside
-    the output unless ``cache`` is false. ``jobs`` > 1 parses YAML and checks the units that miss
-    the cache in that many spawned worker processes (from a script, call it only under
-    ``if __name__ == "__main__":``; ``kg`` does, with one per CPU).
+    ``output`` only when every unit conformed. Unless ``cache`` is false, ``.kg-cache/`` beside
+    the output keeps SHACL verdicts (:mod:`kg.graph.validation`), parsed YAML
+    (:mod:`kg.graph.parse_cache`) and what the output was built from
+    (:mod:`kg.graph.build_record`): a rebuild parses only the files that changed, and one with
+    nothing changed leaves the output as it is. The bytes are the same with or without the cache.
+    ``jobs`` > 1 parses YAML and checks the units that miss the cache in that many spawned worker
+    processes (from a script, call it only under ``if __name__ == "__main__":``; ``kg`` does, with
+    one per CPU).
     """
     from ..corpus.loader import load_corpus
     from .builder import build_graph
@@ -79,7 +83,23 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
         raise SetupError(f"the output {target} is inside the corpus folder {corpus_dir}: the build "
                          "never writes there (it would replace or add to the sources); choose "
                          "another -o")
-    corpus = load_corpus(corpus_dir, jobs)
+    records = key = parsed = None
+    if cache:
+        from .build_record import BuildRecords, inputs_digest
+        from .parse_cache import ParseCache
+        from .validation import CACHE_NAME
+
+        records = BuildRecords(target.parent / CACHE_NAME)
+        key = inputs_digest(Path(corpus_dir), fmt)
+        recorded = records.unchanged(target, key)
+        if recorded is not None:
+            return BuildReport(target, fmt, checked=0, **recorded)
+        parsed = ParseCache(target.parent / CACHE_NAME)
+    try:
+        corpus = load_corpus(corpus_dir, jobs, parsed)
+    finally:
+        if parsed is not None:
+            parsed.close()
     built = build_graph(corpus)
     units = len(corpus.documents) + 1
     checker = Checker(VerdictCache(target.parent if cache else None), jobs, progress, expected=units)
@@ -92,8 +112,15 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
             checker.finish()  # raises ShapeError: the temporary file goes, the old output stays
     finally:
         progress.finish()
-    return BuildReport(target, fmt, count, corpus_stats(corpus), str(built.build_iri),
-                       checker.checked, checker.cached)
+    report = BuildReport(target, fmt, count, corpus_stats(corpus), str(built.build_iri),
+                         checker.checked, checker.cached)
+    if records is not None:
+        # Recorded only if no input changed while the build read them (else the next build runs).
+        same = key is not None and inputs_digest(Path(corpus_dir), fmt) == key
+        records.remember(target, key if same else None,
+                         {"triples": count, "stats": report.stats, "build_iri": report.build_iri,
+                          "cached": units})
+    return report
 
 
 def validate(corpus_dir: Path | str = DEFAULT_CORPUS, *, jobs: int = 1,

@@ -91,16 +91,20 @@ class Engine:
 
     @staticmethod
     def _collect(form: str, variables: list[str], rows, limit: int | None,
-                 deadline: float | None) -> QueryResult:
-        """Read rows lazily so that the row cap and time limit apply while they are produced."""
+                 deadline: float | None, *, spelled: bool = False) -> QueryResult:
+        """Read rows lazily so that the row cap and time limit apply while they are produced.
+
+        ``spelled``: the terms are already in :func:`~kg.sparql.results.plain` spelling.
+        """
         result = QueryResult(form, variables)
+        spell = tuple if spelled else (lambda row: tuple(plain(term) for term in row))
         for row in rows:
             if limit is not None and len(result.rows) >= limit:
                 result.truncated = True
                 break
             if deadline is not None and time.monotonic() > deadline:
                 raise QueryLimitError("the query exceeded its time limit")
-            result.rows.append(tuple(plain(term) for term in row))
+            result.rows.append(spell(row))
         return result
 
 
@@ -178,8 +182,10 @@ class OxigraphEngine(Engine):
                 return QueryResult(form, boolean=bool(answer))
             if form == "SELECT":
                 names = [v.value for v in answer.variables]
-                rows = ((from_oxigraph(solution[i]) for i in range(len(names))) for solution in answer)
-                return self._collect(form, names, rows, limit, deadline)
+                columns = range(len(names))
+                convert = _Converted()
+                rows = ((convert(solution[i]) for i in columns) for solution in answer)
+                return self._collect(form, names, rows, limit, deadline, spelled=True)
             graph = Graph()
             for triple in answer:
                 graph.add((from_oxigraph(triple.subject), from_oxigraph(triple.predicate),
@@ -199,6 +205,22 @@ _FIRST_LINE_ERROR = re.compile(r"^error at 1:(\d+)")
 def _in_user_text(message: str, prologue: int) -> str:
     """Oxigraph's ``error at LINE:COLUMN`` with the predefined prefixes' declarations taken off."""
     return _FIRST_LINE_ERROR.sub(lambda m: f"error at 1:{max(1, int(m.group(1)) - prologue)}", message)
+
+
+class _Converted(dict):
+    """``from_oxigraph`` made once per distinct term of one result.
+
+    An aggregate's rows repeat a few terms (the same claimant, norm, stance in thousands of rows),
+    and making rdflib terms (which check every IRI) took as long as Oxigraph took to answer.
+    """
+
+    def __call__(self, term):
+        if term is None:
+            return None
+        found = self.get(term)
+        if found is None:
+            found = self[term] = from_oxigraph(term)
+        return found
 
 
 def from_oxigraph(term):

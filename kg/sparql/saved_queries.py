@@ -19,21 +19,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
-
-from ..corpus.dates import parse_date
-from ..corpus.fields import did_you_mean
 from ..errors import QueryError
-from ..graph.namespaces import ACTOR, CLAIM, DOC, EVENT, NORM, QUERY_PREFIXES
 from ..resources import packaged
 
 if TYPE_CHECKING:
+    from rdflib import URIRef
+
     from .identifiers import Identifiers
 
-# kind -> namespace for ids; other kinds: iri, string, date, integer
-ID_KINDS = {"actor": ACTOR, "norm": NORM, "event": EVENT, "claim": CLAIM, "doc": DOC}
-KINDS = (*ID_KINDS, "iri", "string", "date", "integer")
+# rdflib (through kg.graph.namespaces and kg.corpus) is imported where a parameter is bound, not
+# here: `kg query --list` reads the saved queries and should start as fast as `kg --help`.
+
+# the kinds of id a parameter may take; other kinds: iri, string, date, integer
+ID_KIND_NAMES = ("actor", "norm", "event", "claim", "doc")
+KINDS = (*ID_KIND_NAMES, "iri", "string", "date", "integer")
+
+
+def id_kinds() -> dict:
+    """kind -> namespace for ids."""
+    from ..graph.namespaces import ACTOR, CLAIM, DOC, EVENT, NORM
+
+    return {"actor": ACTOR, "norm": NORM, "event": EVENT, "claim": CLAIM, "doc": DOC}
+
+
+def __getattr__(name: str) -> object:  # ID_KINDS, made when first asked for (PEP 562)
+    if name == "ID_KINDS":
+        return id_kinds()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def did_you_mean(wrong: str, known) -> str:
+    from ..corpus.fields import did_you_mean as suggest
+
+    return suggest(wrong, known)
 _PARAM = re.compile(r"^#\s*param\s+(\w+)\s*\((\w+)\)\s*:\s*(.+)$")
 _QUESTION = re.compile(r"^#\s*question\s*:\s*(.+)$")
 
@@ -136,17 +154,21 @@ def check_params(query: SavedQuery, values: list[str],
                              f"{did_you_mean(f'?{name}', marked)} to bind; its variables: "
                              f"{', '.join(marked) or 'none'}")
         items.append((name, value, declared[name].kind if name in declared else
-                      (name if name in ID_KINDS else None)))
+                      (name if name in ID_KIND_NAMES else None)))
     return items
 
 
 def _prefixed(value: str) -> bool:
+    from ..graph.namespaces import QUERY_PREFIXES
+
     prefix, colon, _ = value.partition(":")
     return bool(colon) and prefix in QUERY_PREFIXES
 
 
 def _explicit(name: str, value: str) -> URIRef:
     """An IRI written ``<...>``, in full or with a predefined prefix."""
+    from ..graph.namespaces import QUERY_PREFIXES
+
     if value.startswith("<") and value.endswith(">"):
         return _iri(name, value[1:-1])
     if value.startswith(("http://", "https://")):
@@ -164,12 +186,19 @@ _IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+\Z')
 def _iri(name: str, value: str) -> URIRef:
     if not _IRI.match(value) or ":" not in value:
         raise QueryError(f"--param {name}: '{value}' is not a valid IRI or id")
+    from rdflib import URIRef
+
     return URIRef(value)
 
 
 def _term(name: str, value: str, kind: str | None, names: Identifiers | None):
-    if kind in ID_KINDS:
-        namespace = str(ID_KINDS[kind])
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from ..corpus.dates import parse_date
+
+    if kind in ID_KIND_NAMES:
+        namespace = str(id_kinds()[kind])
         if value.startswith(f"<{namespace}") and value.endswith(">"):
             value = value[len(namespace) + 1 : -1]
         elif value.startswith(namespace):

@@ -129,6 +129,7 @@ def test_a_failing_document_is_not_cached(mutate, corpus_copy, tmp_path):
     target = tmp_path / "graph.ttl"
     build(corpus_copy, target)
     good = target.read_bytes()
+    (tmp_path / validation.CACHE_NAME / "builds.json").unlink()  # the inputs stay, the code "changes"
     mutate("no stance")
     for _ in range(2):  # the second build checks the broken document again
         with pytest.raises(ShapeError):
@@ -142,6 +143,7 @@ def test_a_damaged_cache_only_costs_time(corpus_copy, tmp_path):
     cache = tmp_path / validation.CACHE_NAME / "shacl.json"
     assert json.loads(cache.read_text())["conforming"]
     cache.write_text("{not json")
+    (tmp_path / validation.CACHE_NAME / "builds.json").unlink()  # else nothing changed: no build
     report = build(corpus_copy, target)
     assert report.cached == 0 and report.checked > 0
     assert json.loads(cache.read_text())["conforming"]
