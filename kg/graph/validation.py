@@ -55,9 +55,10 @@ class Result(NamedTuple):
     """One violation as an engine reports it; engines must agree on (focus, path, component)."""
 
     focus: object  # an rdflib term: the focus node
-    path: object  # the sh:resultPath, or None
+    path: object  # the sh:resultPath: an IRI, a complex path written out (see _path), or None
     component: object  # the sh:sourceConstraintComponent
     message: object  # the sh:resultMessage (the engines word the shapes' defaults differently)
+    detail: bool = False  # pySHACL's sh:detail of a failed sh:node (Jena 4.5 reports none)
 
 
 def load_shapes() -> Graph:
@@ -101,15 +102,35 @@ def _results(report: Graph, focus: set[URIRef] | None) -> list[Result]:
             continue
         if focus is not None and node not in focus:
             continue
-        found.append(Result(node, report.value(result, SH.resultPath),
+        found.append(Result(node, _path(report, report.value(result, SH.resultPath)),
                             report.value(result, SH.sourceConstraintComponent),
-                            report.value(result, SH.resultMessage)))
+                            report.value(result, SH.resultMessage),
+                            (None, SH.detail, result) in report))
     return found
+
+
+def _path(report: Graph, path: object) -> object:
+    """An IRI path as it is; a complex one (a blank node) written out, as engines name blank nodes
+    differently: ``(a / b)`` a sequence, ``^a`` an inverse, ``[a | b]`` alternatives."""
+    if path is None or isinstance(path, URIRef):
+        return path
+    inverse = report.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{_path(report, inverse)}"
+    for kind, mark in ((SH.alternativePath, "|"), (SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
+                       (SH.zeroOrOnePath, "?")):
+        inner = report.value(path, kind)
+        if inner is not None:
+            return (f"[{' | '.join(str(_path(report, p)) for p in report.items(inner))}]" if mark == "|"
+                    else f"{_path(report, inner)}{mark}")
+    if report.value(path, RDF.first) is not None:
+        return f"({' / '.join(str(_path(report, p)) for p in report.items(path))})"
+    return str(path)
 
 
 def _problems(results: list[Result], graph: Graph) -> list[Problem]:
     problems = []
-    for node, path, _, message in results:
+    for node, path, _, message, _ in results:
         where = graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else str(node)
         prop = f" {graph.namespace_manager.normalizeUri(path)}" if isinstance(path, URIRef) else ""
         problems.append(Problem("SHACL", None, f"{where}{prop}: {message}"))
