@@ -56,14 +56,15 @@ def compile_corpus(corpus_dir: Path | str = DEFAULT_CORPUS) -> tuple[Corpus, Bui
 
 def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = None,
           fmt: str = "turtle", *, cache: bool = True, jobs: int = 1,
-          progress: Progress = SILENT) -> BuildReport:
+          progress: Progress = SILENT, shacl_engine: str = "pyshacl") -> BuildReport:
     """Build the graph of ``corpus_dir`` and write it to ``output`` (default build/ilkg.<ext>).
 
     Documents stream to a temporary file while their units are validated; the file replaces
     ``output`` only when every unit conformed. SHACL verdicts are cached in ``.kg-cache/`` beside
     the output unless ``cache`` is false. ``jobs`` > 1 parses YAML and checks the units that miss
     the cache in that many spawned worker processes (from a script, call it only under
-    ``if __name__ == "__main__":``; ``kg`` does, with one per CPU).
+    ``if __name__ == "__main__":``; ``kg`` does, with one per CPU). ``shacl_engine`` is "pyshacl",
+    "jena" or "auto" (see :class:`~kg.graph.validation.Checker`).
     """
     from ..corpus.loader import load_corpus
     from .builder import build_graph
@@ -82,7 +83,8 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
     corpus = load_corpus(corpus_dir, jobs)
     built = build_graph(corpus)
     units = len(corpus.documents) + 1
-    checker = Checker(VerdictCache(target.parent if cache else None), jobs, progress, expected=units)
+    checker = Checker(VerdictCache(target.parent if cache else None), jobs, progress, expected=units,
+                      engine=shacl_engine)
     progress.start("building and validating", units)
     try:
         with atomic_output(target) as stream:
@@ -97,7 +99,7 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
 
 
 def validate(corpus_dir: Path | str = DEFAULT_CORPUS, *, jobs: int = 1,
-             progress: Progress = SILENT) -> BuildReport:
+             progress: Progress = SILENT, shacl_engine: str = "pyshacl") -> BuildReport:
     """Everything ``build`` checks (every unit, no cache), writing nothing."""
     from ..corpus.loader import load_corpus
     from .builder import build_graph
@@ -108,7 +110,7 @@ def validate(corpus_dir: Path | str = DEFAULT_CORPUS, *, jobs: int = 1,
     built = build_graph(corpus)
     progress.start("validating", len(corpus.documents) + 1)
     try:
-        checker = validate_built(built, jobs=jobs, progress=progress)
+        checker = validate_built(built, jobs=jobs, progress=progress, engine=shacl_engine)
     finally:
         progress.finish()
     return BuildReport(None, "none", len(built), corpus_stats(corpus), str(built.build_iri),
