@@ -13,7 +13,9 @@ record, and one per document (its claims, evidence and provenance as focus nodes
 subclass axioms and the ``rdf:type`` of every actor, norm, event or claim it points to as context).
 Each unit's verdict is cached under a hash of exactly what was validated (the unit's triples, the
 shapes and the pySHACL version), so a rebuild checks only the documents that changed, and units
-that miss the cache are checked in parallel worker processes.
+that miss the cache are checked in parallel worker processes — or, for large corpora, in batches by
+Apache Jena in one Java process (``shacl_jena.py``; ``--shacl-engine``), which gives the same
+results; the verdict cache is shared, as a verdict is about the data and the shapes.
 """
 
 from __future__ import annotations
@@ -477,7 +479,10 @@ class Checker:
             if self.engine == "auto":  # too few units missed the cache to be worth a JVM
                 self.engine = "pyshacl"
             while self.batch:
-                self._send_to_jena() if self.engine == "jena" else self._send()
+                if self.engine == "jena":
+                    self._send_to_jena()
+                else:
+                    self._send()
             while self.sent_to_jena:
                 self._collect_from_jena()
             while self.pending:
