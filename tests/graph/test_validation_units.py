@@ -111,7 +111,8 @@ def test_the_cache_checks_again_only_what_changed(corpus_copy, tmp_path):
 
     annotation = corpus_copy / "annotations" / "amnesty-2026-02-03.yaml"
     text = annotation.read_text(encoding="utf-8")
-    annotation.write_text(text.replace("note: ", "note: (edited) ", 1), encoding="utf-8")
+    # notes are folded block scalars (`note: >-`): the edit goes into the text, not the indicator
+    annotation.write_text(text.replace("note: >-\n", "note: >-\n      (edited)\n", 1), encoding="utf-8")
     edited = build(corpus_copy, target, "nt")
     assert (edited.checked, edited.cached) == (1, units - 1)
     assert b"(edited)" in target.read_bytes()
