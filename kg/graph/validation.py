@@ -399,6 +399,7 @@ class Checker:
             raise SetupError(reason)
         if engine == "auto" and (expected < JENA_FROM or shacl_jena.missing() is not None):
             engine = "pyshacl"
+        self.fall_back = engine == "auto"  # to pySHACL if the JVM does not start (a JRE without javac)
         self.engine = engine  # "auto" until JENA_FROM units missed the cache (then "jena") or the end
         self.cache = cache
         self.jobs = jobs
@@ -439,7 +440,15 @@ class Checker:
         keys, units = [key for key, _ in self.batch], [unit for _, unit in self.batch]
         self.batch = []
         if self.jena is None:
-            self.jena = JenaProcess()
+            try:
+                self.jena = JenaProcess()
+            except SetupError:
+                if not self.fall_back:
+                    raise
+                self.engine, self.batch = "pyshacl", list(zip(keys, units, strict=True))
+                while self.batch:
+                    self._send()
+                return
         self.jena.send(*jena_request(units))
         self.sent_to_jena.append((keys, units))
         while len(self.sent_to_jena) > 1:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.corpus.loader import load_corpus
+from kg.errors import SetupError
 from kg.graph import builder, shacl_jena, validation
 from kg.graph.pipeline import build
 from kg.graph.validation import Checker, VerdictCache, validate_built
@@ -62,6 +63,19 @@ def test_auto_falls_back_to_pyshacl_without_java(monkeypatch, no_java):
     monkeypatch.setattr(validation, "JENA_FROM", 2)
     checker = Checker(VerdictCache(None), expected=1000, engine="auto")
     assert checker.engine == "pyshacl"
+
+
+def test_auto_falls_back_to_pyshacl_when_the_jvm_does_not_start(monkeypatch):
+    def broken():
+        raise SetupError("Jena SHACL did not start (no javac)")
+
+    monkeypatch.setattr(validation, "JENA_FROM", 2)
+    monkeypatch.setattr(shacl_jena, "JenaProcess", broken)
+    built = builder.build_graph(load_corpus(CORPUS))
+    checker = validate_built(built, engine="auto")
+    assert checker.engine == "pyshacl" and checker.checked == len(built.corpus.documents) + 1
+    with pytest.raises(SetupError, match="no javac"):
+        validate_built(built, engine="jena")
 
 
 def test_an_unknown_engine_is_refused():
