@@ -46,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = Path("build") / "benchmarks" / "RESULTS.md"  # under the current folder, as kg build's output
 ENGINES = ("oxigraph", "rdflib")
+SHACL_ENGINES = ("pyshacl", "jena")  # kg build --shacl-engine: the baseline first
 EXTENSIONS = {"nquads": ".nq", "trig": ".trig", "turtle": ".ttl", "nt": ".nt"}
 BUILD_KINDS = {  # kind -> what the row says
     "cold": "build, cold: fresh output folder, nothing cached",
@@ -226,6 +227,8 @@ class Benchmark:
             record["synthesize"] = made.wall
         graph = self.builds(record, folder)
         if graph is not None:
+            if not self.args.small or documents == self.args.sizes[-1]:
+                self.shacl_engines(record, folder)
             self.engines(record, graph)
         show(corpus_tables(record))
         return record
@@ -268,6 +271,32 @@ class Benchmark:
         if record["documents"] is None:
             record["documents"] = cold["documents"]
         return kept / name
+
+    def shacl_engines(self, record: dict, corpus: Path) -> None:
+        """Cold builds with each SHACL engine forced (``--shacl-engine``); Jena only if installed."""
+        from kg.graph.shacl_jena import missing
+
+        repeat = 1 if self.large(record) else self.args.repeat
+        name = "graph" + EXTENSIONS[self.args.fmt]
+        record["shacl_engines"] = {}
+        for engine in SHACL_ENGINES:
+            if engine == "jena" and (reason := missing()) is not None:
+                record["shacl_engines"][engine] = {"status": f"not run: {reason}"}
+                continue
+            runs = []
+            for i in range(repeat):
+                folder = self.workdir / f"build-{record['label']}-{engine}-{i}"
+                shutil.rmtree(folder, ignore_errors=True)
+                log(f"{record['label']}: kg build, cold, --shacl-engine {engine} ({i + 1}/{repeat})")
+                what = f"{record['label']}: kg build --shacl-engine {engine}"
+                result = self.run(self.kg("build", "--corpus", corpus, "-o", folder / name, "--format",
+                                          self.args.fmt, "--quiet", "--shacl-engine", engine), what)
+                shutil.rmtree(folder, ignore_errors=True)
+                if not result.ok:
+                    break
+                runs.append(build_sample(result, self.errors, what))
+            if runs:
+                record["shacl_engines"][engine] = summarize_builds(runs)
 
     def large(self, record: dict) -> bool:
         """A size where each build takes minutes: built once (see --large)."""
@@ -479,9 +508,28 @@ def build_table(corpora: list[dict]) -> str:
                    for c, (cost, _) in zip(corpora, costs, strict=True)]])
     rows.append(["peak memory of a cold build, process tree, PSS (MB)",
                  *[tables.megabytes(v) for v in builds("cold", "tree_peak")]])
+    rows += shacl_engine_rows(corpora)
     rows.append(["peak memory of a cold build, largest process, RSS (MB)",
                  *[tables.megabytes(v) for v in builds("cold", "max_rss")]])
     return tables.table(headers, rows)
+
+
+def shacl_engine_rows(corpora: list[dict]) -> list[list[object]]:
+    """Cold builds with each ``--shacl-engine``, and Jena's time as a ratio of pySHACL's."""
+    def engine(corpus: dict, name: str) -> dict:
+        return corpus.get("shacl_engines", {}).get(name, {})
+
+    rows: list[list[object]] = []
+    for name in SHACL_ENGINES:
+        rows.append([f"build, cold, `--shacl-engine {name}` (s)",
+                     *[tables.seconds(engine(c, name)["median"]) if "median" in engine(c, name)
+                       else ("not installed" if "status" in engine(c, name) else "–") for c in corpora]])
+    rows.append(["peak memory of a cold build with `--shacl-engine jena`, process tree, PSS (MB)",
+                 *[tables.megabytes(engine(c, "jena").get("tree_peak")) for c in corpora]])
+    rows.append(["cold build with Jena / with pySHACL",
+                 *[tables.ratio(ratio_of(engine(c, "jena").get("samples", []),
+                                         engine(c, "pyshacl").get("samples", []))) for c in corpora]])
+    return rows
 
 
 def column_name(corpus: dict) -> str:

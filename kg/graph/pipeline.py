@@ -56,7 +56,7 @@ def compile_corpus(corpus_dir: Path | str = DEFAULT_CORPUS) -> tuple[Corpus, Bui
 
 def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = None,
           fmt: str = "turtle", *, cache: bool = True, jobs: int = 1,
-          progress: Progress = SILENT) -> BuildReport:
+          progress: Progress = SILENT, shacl_engine: str = "pyshacl") -> BuildReport:
     """Build the graph of ``corpus_dir`` and write it to ``output`` (default build/ilkg.<ext>).
 
     Documents stream to a temporary file while their units are validated; the file replaces
@@ -67,7 +67,8 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
     nothing changed leaves the output as it is. The bytes are the same with or without the cache.
     ``jobs`` > 1 parses YAML and checks the units that miss the cache in that many spawned worker
     processes (from a script, call it only under ``if __name__ == "__main__":``; ``kg`` does, with
-    one per CPU).
+    one per CPU). ``shacl_engine`` is "pyshacl", "jena" or "auto" (see
+    :class:`~kg.graph.validation.Checker`); the engine does not change the output or the messages.
     """
     from ..corpus.loader import load_corpus
     from .builder import build_graph
@@ -102,7 +103,8 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
             parsed.close()
     built = build_graph(corpus)
     units = len(corpus.documents) + 1
-    checker = Checker(VerdictCache(target.parent if cache else None), jobs, progress, expected=units)
+    checker = Checker(VerdictCache(target.parent if cache else None), jobs, progress, expected=units,
+                      engine=shacl_engine)
     progress.start("building and validating", units)
     try:
         with atomic_output(target) as stream:
@@ -124,7 +126,7 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
 
 
 def validate(corpus_dir: Path | str = DEFAULT_CORPUS, *, jobs: int = 1,
-             progress: Progress = SILENT) -> BuildReport:
+             progress: Progress = SILENT, shacl_engine: str = "pyshacl") -> BuildReport:
     """Everything ``build`` checks (every unit, no cache), writing nothing."""
     from ..corpus.loader import load_corpus
     from .builder import build_graph
@@ -135,7 +137,7 @@ def validate(corpus_dir: Path | str = DEFAULT_CORPUS, *, jobs: int = 1,
     built = build_graph(corpus)
     progress.start("validating", len(corpus.documents) + 1)
     try:
-        checker = validate_built(built, jobs=jobs, progress=progress)
+        checker = validate_built(built, jobs=jobs, progress=progress, engine=shacl_engine)
     finally:
         progress.finish()
     return BuildReport(None, "none", len(built), corpus_stats(corpus), str(built.build_iri),

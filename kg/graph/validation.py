@@ -13,7 +13,9 @@ record, and one per document (its claims, evidence and provenance as focus nodes
 subclass axioms and the ``rdf:type`` of every actor, norm, event or claim it points to as context).
 Each unit's verdict is cached under a hash of exactly what was validated (the unit's triples, the
 shapes and the pySHACL version), so a rebuild checks only the documents that changed, and units
-that miss the cache are checked in parallel worker processes.
+that miss the cache are checked in parallel worker processes — or, for large corpora, in batches by
+Apache Jena in one Java process (``shacl_jena.py``; ``--shacl-engine``), which gives the same
+results; the verdict cache is shared, as a verdict is about the data and the shapes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -42,6 +45,22 @@ PARALLEL_FROM = 16  # fewer units than this are checked in-process (a worker cos
 # and compiled again), which dozens of documents share.
 BATCH_SERIAL = 64
 BATCH_PARALLEL = 16
+# Engines for --shacl-engine. "auto" keeps pySHACL in-process until JENA_FROM units miss the cache
+# (below that pySHACL is done before a JVM has started), then hands every unit to Jena if Java and
+# Jena are installed. Jena takes bigger batches: its cost per batch is small, its heap is capped.
+ENGINES = ("auto", "pyshacl", "jena")
+JENA_FROM = 64
+BATCH_JENA = 96
+
+
+class Result(NamedTuple):
+    """One violation as an engine reports it; engines must agree on (focus, path, component)."""
+
+    focus: object  # an rdflib term: the focus node
+    path: object  # the sh:resultPath: an IRI, a complex path written out (see _path), or None
+    component: object  # the sh:sourceConstraintComponent
+    message: object  # the sh:resultMessage (the engines word the shapes' defaults differently)
+    detail: bool = False  # pySHACL's sh:detail of a failed sh:node (Jena 4.5 reports none)
 
 
 def load_shapes() -> Graph:
@@ -53,13 +72,13 @@ def load_shapes() -> Graph:
 
 def validate_graph(graph: Graph, focus: set[URIRef] | None = None) -> None:
     """Raise ShapeError listing every violation of ``graph`` (or of its ``focus`` nodes)."""
-    problems, text = _violations(graph, focus)
-    if problems:
-        raise ShapeError(problems, text)
+    results, text = _violations(graph, focus)
+    if results:
+        raise ShapeError(_problems(results, graph), text)
 
 
 def _violations(graph: Graph, focus: set[URIRef] | None, shapes: Graph | None = None
-                ) -> tuple[list[Problem], str]:
+                ) -> tuple[list[Result], str]:
     """Validate all of ``graph``; keep the results about ``focus`` nodes (all when None).
 
     The whole graph is validated and the report filtered, rather than passing pySHACL's
@@ -73,21 +92,51 @@ def _violations(graph: Graph, focus: set[URIRef] | None, shapes: Graph | None = 
         graph, shacl_graph=shapes if shapes is not None else _shapes(), inference="none",
         advanced=True, allow_warnings=True,
     )
-    if conforms:
-        return [], text
-    problems = []
+    return ([] if conforms else _results(report, focus)), text
+
+
+def _results(report: Graph, focus: set[URIRef] | None) -> list[Result]:
+    """The violations in a SHACL report (pySHACL's or Jena's) about ``focus`` nodes (all when None)."""
+    found = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         node = report.value(result, SH.focusNode)
         if report.value(result, SH.resultSeverity) != SH.Violation:
             continue
         if focus is not None and node not in focus:
             continue
-        path = report.value(result, SH.resultPath)
-        message = report.value(result, SH.resultMessage)
+        found.append(Result(node, _path(report, report.value(result, SH.resultPath)),
+                            report.value(result, SH.sourceConstraintComponent),
+                            report.value(result, SH.resultMessage),
+                            (None, SH.detail, result) in report))
+    return found
+
+
+def _path(report: Graph, path: object) -> object:
+    """An IRI path as it is; a complex one (a blank node) written out, as engines name blank nodes
+    differently: ``(a / b)`` a sequence, ``^a`` an inverse, ``[a | b]`` alternatives."""
+    if path is None or isinstance(path, URIRef):
+        return path
+    inverse = report.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{_path(report, inverse)}"
+    for kind, mark in ((SH.alternativePath, "|"), (SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
+                       (SH.zeroOrOnePath, "?")):
+        inner = report.value(path, kind)
+        if inner is not None:
+            return (f"[{' | '.join(str(_path(report, p)) for p in report.items(inner))}]" if mark == "|"
+                    else f"{_path(report, inner)}{mark}")
+    if report.value(path, RDF.first) is not None:
+        return f"({' / '.join(str(_path(report, p)) for p in report.items(path))})"
+    return str(path)
+
+
+def _problems(results: list[Result], graph: Graph) -> list[Problem]:
+    problems = []
+    for node, path, _, message, _ in results:
         where = graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else str(node)
         prop = f" {graph.namespace_manager.normalizeUri(path)}" if isinstance(path, URIRef) else ""
         problems.append(Problem("SHACL", None, f"{where}{prop}: {message}"))
-    return sorted(problems), text
+    return sorted(problems)
 
 
 _SHAPES: Graph | None = None
@@ -191,6 +240,11 @@ def _subclass_axioms(built: BuiltGraph) -> list[ox.Triple]:
 
 def check_units(units: list[Unit]) -> list[Problem]:
     """Validate units together in one pySHACL run (in whichever process runs this)."""
+    return _problems(*pyshacl_results(units))
+
+
+def pyshacl_results(units: list[Unit]) -> tuple[list[Result], Graph]:
+    """pySHACL's violations about the units' focus nodes, and the graph it checked (for names)."""
     from .builder import bind_prefixes, to_rdflib
 
     graph = Graph()
@@ -200,7 +254,7 @@ def check_units(units: list[Unit]) -> list[Problem]:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     focus = {URIRef(node) for unit in units for node in unit.focus}
     shared = any(unit.scope == "all" for unit in units)
-    return _violations(graph, focus, _targeting(graph, focus, shared))[0]
+    return _violations(graph, focus, _targeting(graph, focus, shared))[0], graph
 
 
 def _engine_stamp() -> str:
@@ -214,6 +268,87 @@ def _engine_stamp() -> str:
 
 
 _STAMP: str | None = None
+
+
+# --- units checked by Jena (kg/graph/shacl_jena.py) ----------------------------------------------
+
+_JENA_SHAPES: dict[bool, tuple[bytes, list[tuple[str, str]]]] = {}
+
+
+def _jena_shapes(shared: bool) -> tuple[bytes, list[tuple[str, str]]]:
+    """The shapes as N-Triples without class targets of document shapes, and those targets.
+
+    The same rewriting as :func:`_targeting`, done once: a batch only adds its ``sh:targetNode``
+    lines (shape in N-Triples, class IRI) to these bytes.
+    """
+    if shared not in _JENA_SHAPES:
+        shapes = Graph()
+        for triple in _shapes():
+            shapes.add(triple)
+        targets = []
+        for shape, target in sorted(shapes.subject_objects(SH.targetClass)):
+            if target in DOCUMENT_CLASSES:
+                targets.append((shape.n3(), str(target)))
+            elif shared:
+                continue
+            shapes.remove((shape, SH.targetClass, target))
+        _JENA_SHAPES[shared] = shapes.serialize(format="nt", encoding="utf-8"), targets
+    return _JENA_SHAPES[shared]
+
+
+def jena_request(units: list[Unit]) -> tuple[bytes, bytes]:
+    """The shapes (targeted at the units' focus nodes) and the data of one Jena batch, N-Triples."""
+    focus = {node for unit in units for node in unit.focus}
+    base, targets = _jena_shapes(any(unit.scope == "all" for unit in units))
+    typed: dict[str, set[str]] = {}  # class -> focus nodes of that type
+    subclasses: dict[str, set[str]] = {}  # class -> its direct subclasses
+    rdf_type, subclass_of = term(RDF.type), term(RDFS.subClassOf)
+    for unit in units:
+        for triple in ox.parse(unit.data, ox.RdfFormat.N_TRIPLES):
+            if not isinstance(triple.object, ox.NamedNode):
+                continue
+            if triple.predicate == rdf_type and triple.subject.value in focus:
+                typed.setdefault(triple.object.value, set()).add(triple.subject.value)
+            elif triple.predicate == subclass_of and isinstance(triple.subject, ox.NamedNode):
+                subclasses.setdefault(triple.object.value, set()).add(triple.subject.value)
+    lines = []
+    for shape, target in targets:
+        kinds, todo = {target}, [target]
+        while todo:
+            for kind in subclasses.get(todo.pop(), ()):
+                if kind not in kinds:
+                    kinds.add(kind)
+                    todo.append(kind)
+        nodes = sorted({node for kind in kinds for node in typed.get(kind, ())})
+        lines += [f"{shape} <{SH.targetNode}> {ox.NamedNode(node)} .\n" for node in nodes]
+    return base + "".join(lines).encode(), b"".join(unit.data for unit in units)
+
+
+def jena_results(report: bytes, units: list[Unit]) -> list[Result]:
+    """The violations in Jena's report (N-Triples) about the units' focus nodes."""
+    return _results(Graph().parse(data=report, format="nt"),
+                    {URIRef(node) for unit in units for node in unit.focus})
+
+
+def jena_problems(report: bytes, units: list[Unit]) -> list[Problem]:
+    """Jena's verdict, in pySHACL's words: the units Jena faults are checked again by pySHACL.
+
+    The shapes leave some messages to the engine (pySHACL and Jena word a missing value
+    differently); checking the few failing units again keeps every message what it always was.
+    Should pySHACL find nothing there, Jena's own results are reported rather than lost.
+    """
+    results = jena_results(report, units)
+    if not results:
+        return []
+    faulted = {str(result.focus) for result in results}
+    problems = check_units([unit for unit in units if faulted.intersection(unit.focus)])
+    if problems:
+        return problems
+    from .builder import bind_prefixes
+
+    names = Graph()
+    bind_prefixes(names)
+    return _problems(results, names)
 
 
 # --- the cache and the checker -------------------------------------------------------------------
@@ -255,15 +390,27 @@ class Checker:
     """
 
     def __init__(self, cache: VerdictCache, jobs: int = 1, progress: Progress = SILENT,
-                 expected: int = 0):
+                 expected: int = 0, engine: str = "pyshacl"):
+        from . import shacl_jena
+
+        if engine not in ENGINES:
+            raise SetupError(f"unknown SHACL engine '{engine}'; known: {', '.join(ENGINES)}")
+        if engine == "jena" and (reason := shacl_jena.missing()) is not None:
+            raise SetupError(reason)
+        if engine == "auto" and (expected < JENA_FROM or shacl_jena.missing() is not None):
+            engine = "pyshacl"
+        self.fall_back = engine == "auto"  # to pySHACL if the JVM does not start (a JRE without javac)
+        self.engine = engine  # "auto" until JENA_FROM units missed the cache (then "jena") or the end
         self.cache = cache
         self.jobs = jobs
         self.progress = progress
         self.parallel = self.jobs > 1 and expected >= PARALLEL_FROM
         self.size = BATCH_PARALLEL if self.parallel else BATCH_SERIAL
         self.pool: ProcessPoolExecutor | None = None
+        self.jena: shacl_jena.JenaProcess | None = None
         self.batch: list[tuple[str, Unit]] = []
         self.pending: list[tuple[Future, list[str]]] = []
+        self.sent_to_jena: list[tuple[list[str], list[Unit]]] = []
         self.problems: list[Problem] = []
         self.checked = self.cached = 0
 
@@ -275,16 +422,45 @@ class Checker:
             self.progress.advance(1)
             return
         self.checked += 1
-        if unit.scope != "document" and self.parallel:  # first, alone, while workers start
-            self._record([key], check_units([unit]))
+        if unit.scope != "document" and self.parallel and self.engine == "pyshacl":
+            self._record([key], check_units([unit]))  # first, alone, while workers start
             return
         self.batch.append((key, unit))
-        if len(self.batch) >= self.size:
+        if self.engine == "auto" and len(self.batch) >= JENA_FROM:
+            self.engine = "jena"
+        if self.engine == "jena" and len(self.batch) >= BATCH_JENA:
+            self._send_to_jena()
+        elif self.engine == "pyshacl" and len(self.batch) >= self.size:
             self._send()
 
-    def _send(self) -> None:
+    def _send_to_jena(self) -> None:
+        """Queue the batch in the JVM; collect the one before (Java checks while Python builds)."""
+        from .shacl_jena import JenaProcess
+
         keys, units = [key for key, _ in self.batch], [unit for _, unit in self.batch]
         self.batch = []
+        if self.jena is None:
+            try:
+                self.jena = JenaProcess()
+            except SetupError:
+                if not self.fall_back:
+                    raise
+                self.engine, self.batch = "pyshacl", list(zip(keys, units, strict=True))
+                while self.batch:
+                    self._send()
+                return
+        self.jena.send(*jena_request(units))
+        self.sent_to_jena.append((keys, units))
+        while len(self.sent_to_jena) > 1:
+            self._collect_from_jena()
+
+    def _collect_from_jena(self) -> None:
+        keys, units = self.sent_to_jena.pop(0)
+        self._record(keys, jena_problems(self.jena.receive(), units))  # type: ignore[union-attr]
+
+    def _send(self) -> None:
+        keys, units = [key for key, _ in self.batch[:self.size]], [unit for _, unit in self.batch[:self.size]]
+        self.batch = self.batch[self.size:]
         if not self.parallel:
             self._record(keys, check_units(units))
             return
@@ -309,22 +485,31 @@ class Checker:
     def finish(self) -> None:
         """Wait for every unit; raise ShapeError with all violations, or save the cache."""
         try:
-            if self.batch:
-                self._send()
+            if self.engine == "auto":  # too few units missed the cache to be worth a JVM
+                self.engine = "pyshacl"
+            while self.batch:
+                if self.engine == "jena":
+                    self._send_to_jena()
+                else:
+                    self._send()
+            while self.sent_to_jena:
+                self._collect_from_jena()
             while self.pending:
                 self._collect_oldest()
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
+            if self.jena is not None:
+                self.jena.close()
         if self.problems:
             raise ShapeError(sorted(set(self.problems)), "")
         self.cache.save()
 
 
 def validate_built(built: BuiltGraph, cache_folder: Path | None = None, jobs: int = 1,
-                   progress: Progress = SILENT) -> Checker:
+                   progress: Progress = SILENT, engine: str = "pyshacl") -> Checker:
     """Check every unit of ``built`` (for ``kg validate`` and the library); return the checker."""
-    checker = Checker(VerdictCache(cache_folder), jobs, progress, len(built.corpus.documents) + 1)
+    checker = Checker(VerdictCache(cache_folder), jobs, progress, len(built.corpus.documents) + 1, engine)
     checker.submit(shared_unit(built))
     for unit in built.units():
         checker.submit(document_unit(built, unit))
