@@ -185,13 +185,14 @@ def load_corpus(corpus_dir: Path | str, jobs: int = 1, parsed: ParsedYaml | None
     a cache of parsed YAML (:class:`kg.graph.parse_cache.ParseCache`), spares parsing files seen
     before; every check still runs on every file.
     """
-    corpus, problems = read_corpus(corpus_dir, jobs)
+    corpus, problems = read_corpus(corpus_dir, jobs, parsed)
     if problems:
         raise CorpusError(problems)
     return corpus
 
 
-def read_corpus(corpus_dir: Path | str, jobs: int = 1) -> tuple[Corpus, list[Problem]]:
+def read_corpus(corpus_dir: Path | str, jobs: int = 1,
+                parsed: ParsedYaml | None = None) -> tuple[Corpus, list[Problem]]:
     """What of ``corpus_dir`` reads cleanly, and the problems of the rest.
 
     For tools that only consult a corpus and must work on one that does not validate yet (``kg
