@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH
 
 from ..errors import Problem, SetupError, ShapeError
@@ -61,6 +61,7 @@ class Result(NamedTuple):
     component: object  # the sh:sourceConstraintComponent
     message: object  # the sh:resultMessage (the engines word the shapes' defaults differently)
     detail: bool = False  # pySHACL's sh:detail of a failed sh:node (Jena 4.5 reports none)
+    value: object = None  # the sh:value, which a shape's message may name as {$value}
 
 
 def load_shapes() -> Graph:
@@ -107,32 +108,45 @@ def _results(report: Graph, focus: set[URIRef] | None) -> list[Result]:
         found.append(Result(node, _path(report, report.value(result, SH.resultPath)),
                             report.value(result, SH.sourceConstraintComponent),
                             report.value(result, SH.resultMessage),
-                            (None, SH.detail, result) in report))
+                            (None, SH.detail, result) in report, report.value(result, SH.value)))
     return found
 
 
 def _path(report: Graph, path: object) -> object:
     """An IRI path as it is; a complex one (a blank node) written out, as engines name blank nodes
-    differently: ``(a / b)`` a sequence, ``^a`` an inverse, ``[a | b]`` alternatives."""
+    differently: ``(a / b)`` a sequence, ``^a`` an inverse, ``[a | b]`` alternatives (flat: pySHACL
+    reports ``( a b c )`` as nested pairs, Jena as one list)."""
     if path is None or isinstance(path, URIRef):
         return path
     inverse = report.value(path, SH.inversePath)
     if inverse is not None:
         return f"^{_path(report, inverse)}"
-    for kind, mark in ((SH.alternativePath, "|"), (SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
-                       (SH.zeroOrOnePath, "?")):
+    if report.value(path, SH.alternativePath) is not None:
+        return f"[{' | '.join(str(_path(report, p)) for p in _alternatives(report, path))}]"
+    for kind, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
         inner = report.value(path, kind)
         if inner is not None:
-            return (f"[{' | '.join(str(_path(report, p)) for p in report.items(inner))}]" if mark == "|"
-                    else f"{_path(report, inner)}{mark}")
+            return f"{_path(report, inner)}{mark}"
     if report.value(path, RDF.first) is not None:
         return f"({' / '.join(str(_path(report, p)) for p in report.items(path))})"
     return str(path)
 
 
+def _alternatives(report: Graph, path: object) -> list:
+    """The alternatives of an alternative path, those of a nested alternative spliced in."""
+    found = []
+    for item in report.items(report.value(path, SH.alternativePath)):
+        found.extend(_alternatives(report, item) if isinstance(item, BNode)
+                     and report.value(item, SH.alternativePath) is not None else [item])
+    return found
+
+
 def _problems(results: list[Result], graph: Graph) -> list[Problem]:
     problems = []
-    for node, path, _, message, _ in results:
+    for node, path, message, value in ((r.focus, r.path, r.message, r.value) for r in results):
+        if message is not None and "{$value}" in message and value is not None:
+            named = graph.namespace_manager.normalizeUri(value) if isinstance(value, URIRef) else str(value)
+            message = message.replace("{$value}", named)
         where = graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else str(node)
         prop = f" {graph.namespace_manager.normalizeUri(path)}" if isinstance(path, URIRef) else ""
         problems.append(Problem("SHACL", None, f"{where}{prop}: {message}"))
