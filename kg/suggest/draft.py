@@ -118,15 +118,17 @@ class Drafter:
         drafted: list[DraftClaim] = []
         proposals: dict[str, Proposal] = {}
         matched_events: dict[int, str] = {}  # sentence -> the act it names, for the sentences after it
+        named = self._named_by_paragraph(reading, parties)
+        self._in_document = set().union(*named.values()) if named else set()
         for index, sentence in enumerate(reading.sentences):
             aliases = [m.id for m in event_names if sentence.start <= m.start and m.end <= sentence.end]
-            found = self.events.match(sentence.text, document.date.text, aliases)
+            found = self.events.match(sentence.text, document.date.text, aliases, named[sentence.paragraph])
             if found is not None:
                 matched_events[index] = found.event
         for index, sentence in enumerate(reading.sentences):
             for clause in self._clauses(reading, sentence):
                 claim = self._sentence(reading, document, index, clause, speakers[index], parties,
-                                       event_names, matched_events, proposals)
+                                       event_names, matched_events, proposals, named[sentence.paragraph])
                 if claim is not None:
                     drafted.append(claim)
         claims = _merge(drafted)
@@ -138,11 +140,22 @@ class Drafter:
             self._propose_actor(mention, proposals)
         return Draft(document, tuple(claims), tuple(sorted(proposals.values(), key=_proposal_order)))
 
+    def _named_by_paragraph(self, reading: Reading, parties: list[Mention]) -> dict[int, set[str]]:
+        """paragraph -> the catalogued actors it names, with the parties the persons act for: an
+        event, a target or a link is drafted only for parties the text names."""
+        named: dict[int, set[str]] = {s.paragraph: set() for s in reading.sentences}
+        for sentence in reading.sentences:
+            for mention in parties:
+                if mention.kind == "actor" and sentence.start <= mention.start < sentence.end:
+                    named[sentence.paragraph] |= {mention.id, self._principal(mention.id) or mention.id}
+        return named
+
     # --- one sentence --------------------------------------------------------------------------
 
     def _sentence(self, reading: Reading, document: Document, index: int, sentence: Sentence,
                   speaker: Speaker, parties: list[Mention], event_names: list[Mention],
-                  matched_events: dict[int, str], proposals: dict[str, Proposal]) -> DraftClaim | None:
+                  matched_events: dict[int, str], proposals: dict[str, Proposal],
+                  named: set[str]) -> DraftClaim | None:
         text = sentence.text
         if not sentence.terminal and len(text.split()) < self.lexicon.heading_words:
             return None  # a heading, a byline, a dateline
@@ -192,7 +205,7 @@ class Drafter:
         event = None
         if stance != "affirms-norm":
             aliases = [m.id for m in event_names if sentence.start <= m.start and m.end <= sentence.end]
-            event = self.events.match(text, date, aliases)
+            event = self.events.match(text, date, aliases, named)
             if event is not None:
                 reasons.append(f"concerns: {event.how}")
             else:
@@ -284,10 +297,10 @@ class Drafter:
         best = max(scores.values(), default=0)
         if best > 0:
             return sorted(p for p, s in scores.items() if s == best)
-        if event is not None:
+        if event is not None:  # the event's party, if the document names it
             side = event.affected if stance == "justifies" else event.perpetrators
             states = [p for p in side if p not in own and self.corpus.actors.get(p) is not None
-                      and self.corpus.actors[p].type == "state"]
+                      and self.corpus.actors[p].type == "state" and p in self._in_document]
             return states[:1]
         return []
 

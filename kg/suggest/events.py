@@ -6,7 +6,10 @@ drugs with "US strikes on alleged drug-trafficking boats" once the lexicon's ``e
 words for the same kind of act together. Only words for acts count towards a match (party names
 and dates only add to it), and an event that began after the passage was written is never its
 subject (a November warning against "an armed attack on Venezuela" is not about the January
-attack).
+attack). A word for an act is not enough on its own: the passage (or its paragraph) must also
+name a party whose conduct the event is, or its day. "The incursion was a violation of Kosovo's
+sovereignty" shares an act word with the US attack on Venezuela but names neither the United
+States nor 3 January, and is about something else.
 """
 
 from __future__ import annotations
@@ -60,9 +63,21 @@ class Events:
             found.add(word)
         return found
 
-    def match(self, text: str, written: str, aliases: list[str]) -> EventMatch | None:
+    def parties(self, event_id: str) -> set[str]:
+        """Whose conduct an event is (its perpetrators, else those of the event it is part of)."""
+        seen = set()
+        while event_id in self.corpus.events and event_id not in seen:
+            seen.add(event_id)
+            event = self.corpus.events[event_id]
+            if event.perpetrators:
+                return set(event.perpetrators)
+            event_id = event.part_of or ""
+        return set()
+
+    def match(self, text: str, written: str, aliases: list[str], named: set[str]) -> EventMatch | None:
         """The event ``text`` assesses, if any; ``written`` is when (YYYY[-MM[-DD]]) the passage
-        was written; ``aliases`` the events the name finder found in it."""
+        was written; ``aliases`` the events the name finder found in it; ``named`` the actors the
+        passage or its paragraph names (with the parties persons act for)."""
         best: EventMatch | None = None
         words = self.words(text)
         for event_id, signature in self.signatures.items():
@@ -78,12 +93,16 @@ class Events:
                     continue
                 parties = {w for w in shared - acts if w in self.party_words}
                 dated = self._dated(text, event)
+                acting = self.parties(event_id) & named
+                if not acting and not dated:
+                    continue  # an act word alone: whose act, the text does not say
                 others = shared - acts - parties
                 score = len(acts) + 0.5 * len(parties) + 0.25 * len(others) + (2 if dated else 0)
                 if score < MATCH:
                     continue
                 how = f"shares {', '.join(sorted(shared))} with the event {event_id}" + (
-                    f" and its date ({event.start.text})" if dated else "")
+                    f" and its date ({event.start.text})" if dated else "") + (
+                    f"; names {', '.join(sorted(acting))}, whose act it is" if acting else "")
             if best is None or score > best.score or (score == best.score and event_id < best.event):
                 best = EventMatch(event_id, score, how)
         return best

@@ -15,8 +15,10 @@ structure"), read from the fields of the corpus's claims, never from their texts
   about the same act; an allegation or rejection against a justification by the party it accuses
   when neither names a catalogued act (the reviewer checks that one answers the other).
 
-Rebuttals and underminings link only claims about the same act (or an act within it), and never
-a claim of the same document: its annotation, if it has one, is what a draft must not lean on.
+Rebuttals and underminings link only claims about the same act (or an act within it), or, where
+neither names a catalogued act, claims whose parties the draft names (a denial that names no
+accuser answers nobody in particular); never a claim of the same document: its annotation, if
+it has one, is what a draft must not lean on.
 """
 
 from __future__ import annotations
@@ -109,7 +111,9 @@ class Links:
             return None
         claimant = self._party(facts.claimant)
         if claimant in target_against and target.stance in ("alleges-violation", "rejects-justification"):
-            same = self._same_act(facts.concerns, target.concerns, loose=True)
+            # the same act, or (neither names one) the denial names the party that alleges
+            same = self._same_act(facts.concerns, target.concerns) or (
+                self._same_act(facts.concerns, target.concerns, loose=True) and target_party in opposed)
             if facts.stance == "denies-allegation" and same:
                 return "undermines", f"denies what '{target.id}' alleges against {claimant}"
             if facts.stance == "justifies" and self._same_act(facts.concerns, target.concerns):

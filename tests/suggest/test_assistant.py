@@ -147,3 +147,39 @@ def test_a_rejection_of_article_51_undercuts_the_us_article_51_justification(tmp
     assert "self-defence/armed-attack" in claim.denies
     assert "us-art51-boat-strikes" in claim.undercuts
     assert "undercuts us-art51-boat-strikes" in claim.note
+
+
+KOSOVO = """Secretary-General concerned by incursion into Kosovo
+
+Serbian President Aleksandar Vucic told reporters on Tuesday that the troops had entered the border zone \
+to protect Serbian civilians, and that the operation was lawful self-defence under Article 51 of the Charter.
+
+According to the Kosovo Foreign Ministry, the incursion was a flagrant violation of Kosovo's sovereignty \
+and of Article 2(4) of the Charter.
+
+Ambassador Vjosa Gashi, Kosovo's envoy in Brussels, said the attack was unlawful and demanded the \
+immediate withdrawal of the troops.
+
+The Secretary-General calls on Serbia to respect international law and to withdraw its forces.
+"""
+
+
+def kosovo(drafter):
+    from .conftest import document
+
+    return drafter.draft(document(KOSOVO, genre="press release", date="2026-03-20", outlet="united-nations"))
+
+
+def test_drafts_about_another_dispute_borrow_no_act_target_or_link_of_this_one(with_new_documents, drafter,
+                                                                                 corpus):
+    """An act word ("incursion", "attack") alone never makes a passage about a catalogued event,
+    nor the event's perpetrator its target, nor another document's claim its answer."""
+    drafts = [suggest(with_new_documents, name).draft for name in NEW] + [kosovo(drafter)]
+    for draft in drafts:
+        names_us = re.search(r"\bU\.?S\.?\b|United States|Washington|American", draft.document.text)
+        for claim in draft.claims:
+            assert not set(claim.concerns) & set(corpus.events), (claim.id, claim.concerns, claim.note)
+            assert "USA" not in claim.against or names_us, (claim.id, claim.note)
+            links = ("rebuts", "undercuts", "undermines", "attacks")
+            assert not any(getattr(claim, kind) for kind in links), (claim.id, claim.note)
+    assert len(drafts[-1].claims) == 4
