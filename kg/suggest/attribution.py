@@ -11,7 +11,11 @@ The house rule (docs/data-model.md, "Who claims") is applied to patterns of attr
   line after a pull-quote).
 - "He said", "The ministry said": the speaker of the sentence before.
 - Otherwise, in a press release, statement or opinion piece, the document's own voice (its
-  author, else its outlet); in a news report nobody (the outlet only reports).
+  author, else its outlet); in a news report nobody (the outlet only reports). A sentence that
+  reports someone else (a reporting verb, "according to") is never the document's
+  own voice: a name no catalogue knows there ("Serbian President Aleksandar Vucic told
+  reporters", "according to the Kosovo Foreign Ministry", "Vjosa Gashi, Kosovo's envoy in
+  Brussels, said") is the speaker left to decide, and with no name the sentence is nobody's.
 
 A name no catalogue knows in the speaker's place is kept, so that the draft can leave the claimant
 to decide and say which name the text gives.
@@ -24,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from ..corpus.models import Corpus, Document
 from .lexicon import Lexicon
-from .mentions import Finder, Mention
+from .mentions import Finder, Mention, slug
 from .text import Reading, Sentence
 
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She|They|His|Her|Their)\b|^(?:The|This|That)\s+(?:\w+\s+){0,2}?"
@@ -116,7 +120,9 @@ class Attributor:
                 if following is not None:
                     speaker = following
             if not speaker.found:
-                speaker = self._own_voice(document)
+                reported = self.reported(reading.text, sentence)
+                speaker = self._own_voice(document) if reported is None else replace(
+                    NOBODY, how=f"reports someone the text does not name ({reported})")
             result.append(speaker)
         return result
 
@@ -157,6 +163,9 @@ class Attributor:
             if after:
                 return self._speaker(after[0], [after[0]], f"'according to {after[0].text}'",
                                      sentence.start + match.end())
+            source = self._unknown_source(text, sentence.start + match.end(), sentence.end)
+            if source is not None:
+                return Speaker(None, unknown=source, how=source.how, verb_end=sentence.start + match.end())
         verbs = [(m, "reporting") for m in self.lexicon.reporting_verbs.pattern.finditer(words)]
         verbs += [(m, "act") for m in self.lexicon.act_verbs.pattern.finditer(words)]
         verbs.sort(key=lambda pair: pair[0].start())
@@ -185,12 +194,55 @@ class Attributor:
         return NOBODY
 
     def _unknown_person_before(self, text: str, region_start: int, verb_start: int) -> Mention | None:
-        """"Amira Haddad said": a name right before the verb that no catalogue knows."""
-        found = re.search(r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})\s*,?\s*$", text[region_start:verb_start])
+        """"Amira Haddad said": a name right before the verb that no catalogue knows; also after a
+        title ("Serbian President Aleksandar Vucic told") and before an appositive ("Ambassador
+        Vjosa Gashi, Kosovo's envoy in Brussels, said")."""
+        region = text[region_start:verb_start]
+        appositive = re.search(r"[A-Z][\w'-]+\s*(,\s*[^,\"]{3,80}?,\s*)$", region)
+        if appositive is not None:
+            region = region[:appositive.start(1)]
+        found = re.search(r"((?:[A-Z][\w'-]+\s+){0,3}[A-Z][\w'-]+)\s*,?\s*$", region)
         if found is None:
             return None
-        start = region_start + found.start(1)
-        return self.finder.unknown_person(text, start, start + len(found.group(1)))
+        words = list(re.finditer(r"[A-Z][\w'-]+", found.group(1)))
+        for first in range(max(0, len(words) - 3), len(words) - 1):  # the longest name that reads as one
+            start = region_start + found.start(1) + words[first].start()
+            person = self.finder.unknown_person(text, start, region_start + found.start(1) + words[-1].end())
+            if person is not None:
+                return person
+        return None
+
+    def _unknown_source(self, text: str, start: int, end: int) -> Mention | None:
+        """"according to the Kosovo Foreign Ministry": the name (capitalised words) after "according
+        to" that no catalogue knows, kept so that the draft can say whose words they are."""
+        found = re.match(r"(?:[A-Z][\w'-]*)(?:\s+(?:of|the|for|and|on)?\s*[A-Z][\w'-]*)*", text[start:end])
+        if found is None or not found.group():
+            return None
+        name = found.group().strip()
+        person = self.finder.unknown_person(text, start, start + len(name))
+        if person is not None and person.text == name:
+            return person
+        kind = next((kind for kind, words in self.lexicon.organisation_words if words.pattern.search(name)),
+                    "international-organization" if len(name.split()) > 1 else None)
+        if self.lexicon.state_organ_words.pattern.search(name):
+            kind = "state organ (an alias of its state, or a new actor)"
+        if kind is None:
+            return None
+        return Mention(start, start + len(name), name, "unknown", slug(name), f"'according to {name}'",
+                       guess=kind)
+
+    def reported(self, text: str, sentence: Sentence) -> str | None:
+        """Why a sentence reports someone else's words (a reporting verb, "according to"), or None:
+        such a sentence is never the document's own voice. A quotation alone is not enough: in a
+        release, an unattributed quotation is its issuer's own people (Amnesty's "Make no
+        mistake, ..." under its Secretary General's name)."""
+        words = sentence.text
+        if re.search(r"\baccording to\b", words, re.IGNORECASE):
+            return "'according to'"
+        verb = self.lexicon.reporting_verbs.pattern.search(words)
+        if verb is not None:
+            return f"the reporting verb '{verb.group()}'"
+        return None  # an unattributed quotation in a release is its issuer's people speaking
 
     def _unknown_person_after(self, text: str, verb_end: int, sentence_end: int,
                               here: list[Mention]) -> Speaker | None:

@@ -183,3 +183,14 @@ def test_drafts_about_another_dispute_borrow_no_act_target_or_link_of_this_one(w
             links = ("rebuts", "undercuts", "undermines", "attacks")
             assert not any(getattr(claim, kind) for kind in links), (claim.id, claim.note)
     assert len(drafts[-1].claims) == 4
+
+
+def test_a_release_credits_the_speakers_it_reports_not_its_issuer(drafter):
+    claims = kosovo(drafter).claims
+    assert [c.claimant for c in claims[:3]] == [None, None, None]
+    reasons = [c.undecided["claimant"] for c in claims[:3]]
+    names = ("Aleksandar Vucic", "Kosovo Foreign Ministry", "Vjosa Gashi")
+    for name, reason in zip(names, reasons, strict=True):
+        assert f'the text names "{name}"' in reason
+    assert claims[0].date == "2026-03-17"  # "on Tuesday", before the release of Friday 20 March
+    assert claims[3].claimant == "un-secretary-general"

@@ -37,6 +37,14 @@ CASES = [
      "press release", None, ("amnesty-international", "agnes-callamard")),
     ("Human Rights Watch said the attacks were unlawful.", "statement", None, "Human Rights Watch"),
     ('"The shelling is unlawful," said Amira Haddad.', "statement", None, "Amira Haddad"),
+    # someone the release reports is never its own voice (the issuer's outlet)
+    ("Serbian President Aleksandar Vucic told reporters on Tuesday that the operation was lawful.",
+     "press release", "united-nations", "Aleksandar Vucic"),
+    ("Ambassador Vjosa Gashi, Kosovo's envoy in Brussels, said the attack was unlawful.", "press release",
+     "united-nations", "Vjosa Gashi"),
+    ("According to the Kosovo Foreign Ministry, the incursion violated its sovereignty.", "press release",
+     "united-nations", "Kosovo Foreign Ministry"),
+    ("Officials said the incursion violated the Charter.", "press release", "united-nations", (None, None)),
 ]
 
 
