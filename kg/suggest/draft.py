@@ -138,6 +138,9 @@ class Drafter:
             self._anchor(document, reading, claim)
         for mention in unknown:
             self._propose_actor(mention, proposals)
+        for mention in actors:  # a state the catalogue lacks, by its ISO 3166 name ("Serbia")
+            if mention.kind == "unknown" and mention.guess == "state" and mention.part:
+                self._propose_actor(mention, proposals)
         return Draft(document, tuple(claims), tuple(sorted(proposals.values(), key=_proposal_order)))
 
     def _named_by_paragraph(self, reading: Reading, parties: list[Mention]) -> dict[int, set[str]]:
@@ -221,6 +224,9 @@ class Drafter:
         against = self._against(reading.text, sentence, here, speaker, stance, concerns)
         if against:
             reasons.append(f"against: {', '.join(against)}")
+        opposed = None if against else self._unknown_against(reading.text, sentence, here, stance)
+        if opposed is not None:
+            undecided["against"] = self._unknown_party(opposed, "against", proposals)
         positions = [] if stance == "affirms-norm" else self.cues.positions(text, set(norms))
         chosen_schemes = self._schemes(stance, norms, positions)
         schemes = [scheme for scheme, _why in chosen_schemes]
@@ -232,7 +238,8 @@ class Drafter:
             reasons.append("elements: " + "; ".join(
                 f"{'affirms' if p.affirms else 'denies'} {p.element} ('{p.cue}')" for p in positions))
         voiced_by = speaker.voiced_by
-        proposition = self._proposition(stance, speaker, against, concerns, norms, positions)
+        proposition = self._proposition(stance, speaker, against or ([opposed.id] if opposed else []),
+                                        concerns, norms, positions)
         if proposition is None:
             undecided = {**undecided, "proposition": (
                 "the text names no party, act or norm the catalogues know, so no template fits; "
@@ -304,6 +311,21 @@ class Drafter:
             return states[:1]
         return []
 
+    def _unknown_against(self, text: str, sentence: Sentence, here: list[Mention],
+                         stance: str) -> Mention | None:
+        """A state no catalogue has, named as the opposing party where no catalogued one is:
+        "calls on Serbia to withdraw" (left to decide, with the state proposed)."""
+        if stance == "affirms-norm":
+            return None
+        for mention in here:
+            if mention.kind != "unknown" or mention.guess != "state" or not mention.part:
+                continue
+            start = max(sentence.start, mention.start - 30)
+            if _ADDRESSED.search(text[start:mention.start]) or _BY.search(text[start:mention.start]) or \
+                    _ACTING.match(text[mention.end:mention.end + 40]):
+                return mention
+        return None
+
     def _principal(self, actor_id: str) -> str | None:
         actor = self.corpus.actors.get(actor_id)
         if actor is None:
@@ -363,7 +385,7 @@ class Drafter:
 
     def _name(self, actor_id: str) -> str:
         actor = self.corpus.actors.get(actor_id)
-        return actor.labels.get("en", actor_id) if actor else actor_id
+        return actor.labels.get("en", actor_id) if actor else country_name(actor_id) or actor_id
 
     def _event_name(self, event_id: str) -> str:
         event = self.corpus.events[event_id]
@@ -377,7 +399,7 @@ class Drafter:
         """Why a party is left to decide: the name the text gives, and what to do about it."""
         self._propose_actor(mention, proposals, acts_for)
         entry = mention.id if mention.guess == "state" else "it"
-        kind = "a person id" if role == "voiced_by" else "an actor id"
+        kind = {"voiced_by": "a person id", "against": "actor ids"}.get(role, "an actor id")
         return (f'the text names "{mention.text}"; add {entry} to catalogues/actors.yaml (proposed above) '
                 f"or choose {kind}")
 

@@ -60,7 +60,10 @@ def _claim(claim: DraftClaim) -> list[str]:
         out.append(f"    voiced_by: null  # {LEFT_TO_DECIDE} {_one_line(claim.undecided['voiced_by'])}")
     elif claim.voiced_by:
         put("voiced_by", claim.voiced_by)
-    put("against", claim.against)
+    if "against" in claim.undecided:
+        out.append(f"    against: null  # {LEFT_TO_DECIDE} {_one_line(claim.undecided['against'])}")
+    else:
+        put("against", claim.against)
     put("concerns", claim.concerns)
     put("invokes", claim.invokes)
     put("stance", claim.stance)

@@ -20,11 +20,11 @@ from ..conftest import CORPUS
 from .conftest import NEW
 
 SEEDS = sorted(p.stem for p in (CORPUS / "documents").glob("*.txt"))
-LEFT = re.compile(r"^error: .*: claim '[^']+': (?:(claimant|voiced_by) left to decide "
+LEFT = re.compile(r"^error: .*: claim '[^']+': (?:(claimant|voiced_by|against) left to decide "
                   r"\(the text names \"[^\"]+\"; add .+ to catalogues/actors\.yaml \(proposed above\) "
-                  r"or choose an? (actor|person) id\)|proposition left to decide \(the text names no party, "
-                  r"act or norm the catalogues know, so no template fits; write the claimant's point in "
-                  r"one sentence\))$")
+                  r"or choose (?:an? (actor|person) id|actor ids)\)|proposition left to decide "
+                  r"\(the text names no party, act or norm the catalogues know, so no template fits; "
+                  r"write the claimant's point in one sentence\))$")
 
 
 def run(*args: str):
@@ -54,6 +54,7 @@ def test_a_draft_whose_nulls_are_filled_validates(with_new_documents):
         text = path.read_text("utf-8")
         text = re.sub(r"claimant: null  # left to decide:.*", "claimant: amnesty-international", text)
         text = re.sub(r"voiced_by: null  # left to decide:.*", "voiced_by: agnes-callamard", text)
+        text = re.sub(r"against: null  # left to decide:.*", "against: [VEN]", text)
         text = re.sub(r"proposition: null  # left to decide:.*", "proposition: It is unlawful.", text)
         path.write_text(text, encoding="utf-8")
     done = run("validate", "--corpus", str(with_new_documents))
@@ -194,3 +195,30 @@ def test_a_release_credits_the_speakers_it_reports_not_its_issuer(drafter):
         assert f'the text names "{name}"' in reason
     assert claims[0].date == "2026-03-17"  # "on Tuesday", before the release of Friday 20 March
     assert claims[3].claimant == "un-secretary-general"
+
+
+def test_parties_no_catalogue_has_are_proposed_and_left_to_decide(drafter):
+    from kg.suggest.writer import to_yaml
+
+    draft = kosovo(drafter)
+    proposed = {dict(p.fields)["id"]: dict(p.fields)["type"] for p in draft.proposals}
+    assert proposed["SRB"] == "state"  # ISO 3166, through pycountry
+    assert proposed["aleksandar-vucic"] == proposed["vjosa-gashi"] == "person"
+    assert "kosovo-foreign-ministry" in proposed
+    calls_on = draft.claims[3]
+    assert calls_on.against == [] and 'the text names "Serbia"; add SRB' in calls_on.undecided["against"]
+    assert calls_on.proposition == "Serbia must comply with international law as regards its conduct."
+    assert "    against: null  # left to decide: the text names \"Serbia\"" in to_yaml(draft)
+
+
+def test_a_target_left_to_decide_is_what_kg_validate_lists(with_new_documents):
+    (with_new_documents / "documents" / "un-kosovo-2026-03-20.txt").write_text(KOSOVO, encoding="utf-8")
+    (with_new_documents / "documents" / "un-kosovo-2026-03-20.yaml").write_text(
+        "title: Invented for tests\noutlet: united-nations\ndate: 2026-03-20\nlanguage: en\n"
+        "genre: press release\n", encoding="utf-8")
+    suggest(with_new_documents, "un-kosovo-2026-03-20",
+            with_new_documents / "annotations" / "un-kosovo-2026-03-20.yaml")
+    done = run("validate", "--corpus", str(with_new_documents))
+    errors = [line for line in done.stderr.splitlines() if "un-kosovo" in line and line.startswith("error: ")]
+    assert any(": against left to decide (the text names \"Serbia\"" in line for line in errors), errors
+    assert all(LEFT.match(line) for line in errors), errors
