@@ -443,7 +443,13 @@ class Drafter:
             why = []
             for kind in KINDS:
                 setattr(claim, kind, [target for target, _ in found[kind]])
-                why += [f"{kind} {target}: {reason}" for target, reason in found[kind]]
+                reasons: dict[str, list[str]] = {}
+                for target, reason in found[kind]:
+                    reasons.setdefault(reason, []).append(target)
+                more = links.counts[kind] - len(found[kind])
+                why += [f"{kind} {', '.join(targets)} ({reason})" for reason, targets in reasons.items()]
+                if more:
+                    why[-1] += f" (best {len(found[kind])} of {links.counts[kind]})"
             if why:
                 claim.note += "; candidate relations (other documents): " + "; ".join(why)
         for claim in claims:  # an affirmation of a rule supports the claims here that apply it

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from ..corpus.models import Claim, Corpus
 
 KINDS = ("undercuts", "undermines", "rebuts", "attacks")  # the order a draft's note gives them in
-MAX_LINKS = 8  # of each kind, for one draft: a reviewer reads them all
+MAX_LINKS = 3  # of each kind, for one draft, the best ranked: a reviewer reads them all
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,33 @@ class Links:
 
     def link(self, facts: Facts) -> dict[str, list[tuple[str, str]]]:
         """kind -> [(claim id, why)] for the kinds ``rebuts``, ``undercuts``, ``undermines``, ``attacks``."""
-        found: dict[str, list[tuple[str, str]]] = {kind: [] for kind in KINDS}
+        ranked: dict[str, list[tuple[float, str, str]]] = {kind: [] for kind in KINDS}
         opposed = {self._party(a) for a in facts.against}
         for target in self.pool:
             kind = self._kind(facts, target, opposed)
-            if kind and len(found[kind[0]]) < MAX_LINKS:
-                found[kind[0]].append((target.id, kind[1]))
-        return found
+            if kind:
+                ranked[kind[0]].append((-self._rank(facts, target, opposed), target.id, kind[1]))
+        self.counts = {kind: len(ranked[kind]) for kind in KINDS}
+        return {kind: [(target, why) for _rank, target, why in sorted(ranked[kind])[:MAX_LINKS]]
+                for kind in KINDS}
+
+    def _rank(self, facts: Facts, target: Claim, opposed: set[str]) -> float:
+        """How surely a candidate is the claim a draft answers: the very act it is about (an act
+        within it counts less), the party it opposes as its claimant, the draft's claimant among
+        its targets, the same legal tests denied or applied."""
+        score = 0.0
+        if set(facts.concerns) & set(target.concerns):
+            score += 3
+        elif self._same_act(facts.concerns, target.concerns):
+            score += 1.5
+        if self._party(target.claimant) in opposed:
+            score += 2
+        targets = {self._party(a) for a in target.against}
+        if facts.claimant is not None and self._party(facts.claimant) in targets:
+            score += 1
+        if any(e.partition("/")[0] in target.schemes for e in (*facts.denies, *facts.affirms)):
+            score += 1
+        return score
 
     def _kind(self, facts: Facts, target: Claim, opposed: set[str]) -> tuple[str, str] | None:
         target_party = self._party(target.claimant)
@@ -95,18 +115,18 @@ class Links:
             same = self._same_act(facts.concerns, target.concerns)
             if denied:  # a test denied to a party answers its every use of the test
                 act = "" if same else " (about another act: check that the denial reaches it)"
-                return "undercuts", f"denies {', '.join(denied)} of a test '{target.id}' applies{act}"
+                return "undercuts", f"denies {', '.join(denied)} of a test it applies{act}"
             if not self._same_act(facts.concerns, target.concerns, loose=not target.concerns):
                 return None
             if facts.stance == "rejects-justification" and facts.disputes_facts:
-                return "undermines", f"disputes the facts '{target.id}' rests on"
+                return "undermines", "disputes the facts it rests on"
             if facts.stance in ("alleges-violation", "rejects-justification") and target.concerns:
-                return "rebuts", f"its conclusion and that of '{target.id}' cannot both stand"
+                return "rebuts", "the two conclusions cannot both stand"
             if facts.stance in ("alleges-violation", "rejects-justification"):
-                return "attacks", (f"opposes the justification '{target.id}' of the party it accuses; "
+                return "attacks", ("opposes a justification by the party it accuses; "
                                    "no catalogued act ties them (check that it answers it)")
             if facts.stance == "demands-compliance" and target.concerns:
-                return "attacks", f"demands compliance as regards the act '{target.id}' justifies"
+                return "attacks", "demands compliance as regards the act it justifies"
         if facts.claimant is None:
             return None
         claimant = self._party(facts.claimant)
@@ -115,10 +135,10 @@ class Links:
             same = self._same_act(facts.concerns, target.concerns) or (
                 self._same_act(facts.concerns, target.concerns, loose=True) and target_party in opposed)
             if facts.stance == "denies-allegation" and same:
-                return "undermines", f"denies what '{target.id}' alleges against {claimant}"
+                return "undermines", f"denies what it alleges against {claimant}"
             if facts.stance == "justifies" and self._same_act(facts.concerns, target.concerns):
-                return "rebuts", f"justifies the act '{target.id}' condemns"
+                return "rebuts", "justifies the act it condemns"
         if claimant in target_against and target.stance == "demands-compliance" and \
                 facts.stance == "justifies" and self._same_act(facts.concerns, target.concerns):
-            return "attacks", f"justifies the conduct '{target.id}' demands that {claimant} change"
+            return "attacks", f"justifies the conduct it demands that {claimant} change"
         return None

@@ -4,6 +4,8 @@ template fits."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kg.suggest.links import Facts, Links
@@ -63,7 +65,7 @@ def test_a_draft_says_why_it_suggests_a_scheme_and_a_plain_attack(drafter):
     assert claim.schemes == []  # a demand applies no test; an allegation or a justification does
     assert (claim.against, claim.concerns) == (["USA"], ["us-boat-strikes"])
     assert "us-art51-boat-strikes" in claim.attacks
-    assert "attacks us-art51-boat-strikes: demands compliance" in claim.note
+    assert re.search(r"attacks [^;(]*us-art51-boat-strikes[^;(]* \(demands compliance", claim.note)
     alleged = drafter.draft(document("Venezuela said the United States violated Article 2(4) of the "
                                      "UN Charter.")).claims[0]
     assert alleged.schemes == ["prohibition-of-force"]
@@ -80,3 +82,24 @@ def test_a_proposition_no_template_fits_is_left_to_decide(drafter):
                                       "Charter.")).claims
     assert named.proposition.endswith("violated UN Charter by its conduct.")  # a norm is enough
     assert "proposition" not in named.undecided
+
+
+def test_candidate_links_are_the_best_three_of_each_kind_with_a_short_note(tmp_path):
+    """The review found 8 rebuttals and 7 attacks on one draft of sg-alarmed, in a 20-line note."""
+    import shutil
+
+    from kg.suggest.assistant import suggest
+    from kg.suggest.links import KINDS
+
+    from ..conftest import CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "annotations" / "sg-alarmed-2026-01-03.yaml").unlink()
+    claims = suggest(corpus, "sg-alarmed-2026-01-03").draft.claims
+    assert any(len(getattr(c, kind)) == 3 for c in claims for kind in KINDS)
+    assert "(best 3 of " in " ".join(c.note for c in claims)  # how many were left out
+    for claim in claims:
+        assert all(len(getattr(claim, kind)) <= 3 for kind in KINDS)
+        _, _, candidates = claim.note.partition("candidate relations (other documents): ")
+        assert len(candidates) < 600, candidates
