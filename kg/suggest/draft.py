@@ -36,6 +36,9 @@ _ACTED_ON = re.compile(r"\b(?:against|on|in|into|to|from|of|for|off|toward|towar
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _ADDRESSED = re.compile(r"\b(?:call(?:s|ed)?\s+(?:on|upon)|urg(?:e|es|ed)|demand(?:s|ed)?\s+that|"
                         r"ask(?:s|ed)?)\s+(?:the\s+)?$", re.IGNORECASE)
+# Verbs by which a reported party takes its own position ("Washington has defended ...").
+_POSITION = re.compile(r"\b(?:defend(?:s|ed)?|justif(?:y|ies|ied)|argu(?:e|es|ed)|maintain(?:s|ed)|"
+                       r"insist(?:s|ed)|claim(?:s|ed)|denounc(?:e|es|ed)|condemn(?:s|ed)?)\b", re.IGNORECASE)
 _FACT_DISPUTE = re.compile(r"pretext|fabricated|false|ulterior|guise|cover|regime.change", re.IGNORECASE)
 CONTEXT_CHARS = 2000  # text before a sentence in which a bare "Article 51" finds its instrument
 STANCE_WORDS = {
@@ -65,6 +68,7 @@ class DraftClaim:
     note: str
     undecided: dict[str, str] = field(default_factory=dict)  # field -> why it is left to decide
     voiced_by: str | None = None
+    reported_by: str | None = None  # who reports another party's claim ("Jenča stated that Washington ...")
     against: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
     invokes: list[str] = field(default_factory=list)
@@ -172,7 +176,14 @@ class Drafter:
         if not speaker.found:
             return None
         reasons: list[str] = []
-        chosen = _stance(stance_cues)
+        reported_by = None
+        said = speaker.verb_end - sentence.start if speaker.verb_end is not None else None
+        chosen = _stance(stance_cues, said if said is not None and said < len(text) else None)
+        holder = self._holder(reading.text, sentence, parties, speaker, chosen)
+        if holder is not None:  # "Jenča stated that Washington has defended its actions as ..."
+            reported_by = speaker.claimant
+            reasons.append(f"claimant: {holder.claimant}, {holder.how}; reported by {reported_by}")
+            speaker = holder
         if chosen is not None:
             stance = chosen.stance
             reasons.append(f"stance {stance}: cue '{chosen.cue}'")
@@ -194,7 +205,8 @@ class Drafter:
         if speaker.unknown_voice is not None:
             undecided["voiced_by"] = self._unknown_party(speaker.unknown_voice, "voiced_by", proposals,
                                                          speaker.claimant)
-        reasons.append(f"claimant: {speaker.how}")
+        if reported_by is None:
+            reasons.append(f"claimant: {speaker.how}")
         here = [m for m in parties if sentence.start <= m.start and m.end <= sentence.end]
         piece = document.piece_at(reading.original_span(sentence.start, sentence.end)[0])
         written = (piece.date if piece else document.date).text
@@ -247,7 +259,7 @@ class Drafter:
         claim = DraftClaim(
             id="", claimant=speaker.claimant, stance=stance, proposition=proposition, date=date,
             quotes=[Quote(_quote_text(text))], note="", undecided=undecided, voiced_by=voiced_by,
-            against=against,
+            reported_by=reported_by, against=against,
             concerns=concerns, invokes=norms, schemes=schemes, affirms=affirms, denies=denies,
             spans=[reading.original_span(sentence.start, sentence.end)],
         )
@@ -255,6 +267,31 @@ class Drafter:
         claim._facts = Facts(speaker.claimant, stance, tuple(against), tuple(concerns), tuple(denies),  # type: ignore[attr-defined]
                              tuple(affirms), bool(chosen and _FACT_DISPUTE.search(chosen.cue)))
         return claim
+
+    def _holder(self, text: str, sentence: Sentence, parties: list[Mention], speaker: Speaker,
+                cue: StanceCue | None) -> Speaker | None:
+        """The party whose position a speaker reports, when the stance is that party's, not the
+        speaker's: a catalogued party after the speaker's verb, then its own verb of taking a
+        position, then the stance cue ("Jenča stated that Washington has defended its actions as
+        consistent with ...", "prompting Venezuela to ... denounce the attacks as a breach of ...").
+        The speaker is then the one who reports it (``reported_by``)."""
+        if cue is None or speaker.claimant is None or speaker.verb_end is None:
+            return None
+        at = sentence.start + cue.start
+        between = [m for m in parties if m.kind == "actor" and m.part and speaker.verb_end <= m.start
+                   and m.end <= at and at - m.end <= 90]
+        for mention in reversed(between):
+            party = self._principal(mention.id)
+            if party is None or party in (speaker.claimant, speaker.voiced_by):
+                continue
+            gap = text[mention.end:at]
+            verb = self.lexicon.act_verbs.pattern.search(gap) or _POSITION.search(gap)
+            if verb is None or re.search(r"[;:]", gap):
+                return None
+            person = mention.id if self.corpus.actors[mention.id].type == "person" else None
+            return Speaker(party, person, how=f"'{text[mention.start:mention.end + verb.end()]}' takes the "
+                           f"position the speaker reports", verb_end=speaker.verb_end)
+        return None
 
     def _clauses(self, reading: Reading, sentence: Sentence) -> list[Sentence]:
         """A sentence, or its clauses when a semicolon separates clauses that each cite a norm
@@ -501,14 +538,19 @@ def _merge(drafted: list[DraftClaim]) -> list[DraftClaim]:
     return merged
 
 
-def _stance(cues: list[StanceCue]) -> StanceCue | None:
+def _stance(cues: list[StanceCue], said: int | None = None) -> StanceCue | None:
     """The stance a sentence takes: a denial or rejection wherever it is (it answers someone,
-    whatever else the sentence says); otherwise the cue that comes first ("He said the U.S. had
-    violated the Charter, which states: ... shall refrain" alleges; it demands nothing)."""
+    whatever else the sentence says); otherwise the first cue of what the speaker is reported to
+    say (the verb at ``said`` when it is a cue itself, "called on"; else after it: 'Calling the
+    attacks "unacceptable", he said Washington must halt them' demands), else the cue that comes
+    first ("He said the U.S. had violated the Charter, which states: ... shall refrain" alleges;
+    it demands nothing)."""
     answers = [c for c in cues if c.stance in ("denies-allegation", "rejects-justification")]
     if answers:
         return answers[0]
-    return min(cues, key=lambda c: c.start) if cues else None
+    verb = [c for c in cues if said is not None and c.start < said <= c.start + len(c.cue)]
+    reported = [c for c in cues if said is not None and c.start >= said > 0]
+    return min(verb or reported or cues, key=lambda c: c.start) if cues else None
 
 
 def _quote_text(sentence: str) -> str:

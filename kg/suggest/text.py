@@ -5,7 +5,8 @@ quotes, plain spaces, one space for a run of white space), the form an annotator
 and maps offsets back to the stored text through it, so a draft's quote is found by the loader
 exactly as a typed one is. Sentences come from sentencex (Wikimedia's segmenter); it keeps a
 quotation whole, so quotation marks are hidden from it (replaced by spaces, offsets unchanged)
-to get the sentences of a quoted statement one by one, as annotators quote them.
+to get the sentences of a quoted statement one by one, as annotators quote them. A sub-heading
+that lost its line break ("Trading of allegations Mr. Jenča stated ...") is cut off as a heading.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def read(text: str) -> Reading:
     sentences: list[Sentence] = []
     inside = False  # within an open quotation, carried across sentences
     for paragraph, (first, last) in enumerate(_paragraphs(text, folded)):
-        spans = _segments(flat[first:last])
+        spans = _run_in_heading(flat[first:last], _segments(flat[first:last]))
         for number, (start, end) in enumerate(spans):
             start, end = first + start, first + end
             if number and flat[start - 1:start] == '"' and flat[start - 2:start - 1] == " ":
@@ -81,6 +82,24 @@ def read(text: str) -> Reading:
         # a quotation left open at a paragraph's end goes on only where the next paragraph reopens it
         inside = False
     return Reading(text, folded, tuple(sentences))
+
+
+# A sub-heading run into its paragraph's first sentence, as some sites lose the line break:
+# "Trading of allegations Mr. Jenča stated that ..." (a capitalised phrase of lower-case words,
+# then a title that starts the sentence).
+_RUN_IN = re.compile(r"[A-Z][a-z]+(?: [a-z]+){0,5}(?= (?:Mr|Ms|Mrs|Dr|Prof)\. [A-Z])")
+
+
+def _run_in_heading(flat: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of a paragraph with a run-in sub-heading cut off its first sentence, so that no
+    quote of that sentence starts with the heading."""
+    if not spans:
+        return spans
+    start, end = spans[0]
+    head = _RUN_IN.match(flat, start + len(flat[start:end]) - len(flat[start:end].lstrip()))
+    if head is None:
+        return spans
+    return [(start, head.end()), (head.end() + 1, end), *spans[1:]]
 
 
 def _segments(flat: str) -> list[tuple[int, int]]:

@@ -60,6 +60,8 @@ def _claim(claim: DraftClaim) -> list[str]:
         out.append(f"    voiced_by: null  # {LEFT_TO_DECIDE} {_one_line(claim.undecided['voiced_by'])}")
     elif claim.voiced_by:
         put("voiced_by", claim.voiced_by)
+    if claim.reported_by:
+        put("reported_by", claim.reported_by)
     if "against" in claim.undecided:
         out.append(f"    against: null  # {LEFT_TO_DECIDE} {_one_line(claim.undecided['against'])}")
     else:

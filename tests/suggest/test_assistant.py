@@ -222,3 +222,25 @@ def test_a_target_left_to_decide_is_what_kg_validate_lists(with_new_documents):
     errors = [line for line in done.stderr.splitlines() if "un-kosovo" in line and line.startswith("error: ")]
     assert any(": against left to decide (the text names \"Serbia\"" in line for line in errors), errors
     assert all(LEFT.match(line) for line in errors), errors
+
+
+def test_the_seed_errors_the_review_found_in_maduro_last_chance(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "annotations" / "maduro-last-chance-2025-12-01.yaml").unlink()
+    claims = suggest(corpus, "maduro-last-chance-2025-12-01").draft.claims
+
+    def drafted(words: str):
+        (claim,) = [c for c in claims if words in c.quotes[0].exact]
+        return claim
+
+    halt = drafted("Washington must halt them")  # what he said, not the word he called them
+    assert (halt.stance, halt.concerns) == ("demands-compliance", ["us-boat-strikes"])
+    breach = drafted("breach of international law")  # Venezuela's words, which the UN reports
+    assert (breach.claimant, breach.reported_by) == ("VEN", "united-nations")
+    defended = drafted("Washington has defended its actions")  # a justification Jenča reports
+    assert (defended.claimant, defended.reported_by) == ("USA", "un-secretariat")
+    assert defended.stance == "justifies"
+    assert "USA" not in defended.against
+    assert defended.quotes[0].exact.startswith("Mr. Jen")  # not the sub-heading run into it
+    assert not [c for c in claims if c.quotes[0].exact.startswith("Trading of allegations")]
