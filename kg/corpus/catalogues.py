@@ -332,7 +332,7 @@ def load_schemes(sources: Iterable[tuple[Any, str]], norms: dict[str, Norm],
             seen[scheme_id] = where
             scheme = Scheme(id=scheme_id, labels=labels, conclusions=conclusions, based_on=based_on,
                             elements=elements, where=where, establishes=fields.text("establishes"),
-                            sources=fields.texts("sources"))
+                            sources=_citations(fields))
             schemes[scheme_id] = scheme
             if scheme.establishes:
                 establishing.append((scheme, fields.line_of("establishes")))
@@ -371,8 +371,26 @@ def _elements(fields: Fields, scheme_id: str, problems: list[Problem]) -> tuple[
         elements.append(SchemeElement(
             id=f"{scheme_id}/{slug}", scheme=scheme_id, role=role, labels=labels, questions=questions,
             where=Where(fields.file, sub.line), definition=sub.text("definition"),
-            sources=sub.texts("sources")))
+            sources=_citations(sub)))
     return tuple(elements)
+
+
+_FRAGMENT = re.compile(r"(?:paras?|pp?\.|arts?\.?|articles?)\s*[\d(]|\d", re.IGNORECASE)
+
+
+def _citations(fields: Fields) -> tuple[str, ...]:
+    """A test's ``sources``, each a whole citation. An unquoted flow list splits a citation at its
+    commas (``[Nicaragua 1986, paras 191, 195]`` is three items, the last the number 195), which
+    left the graph citing "paras 191" and 195: an item that is a number or starts as the rest of a
+    citation does ("paras 191", "p. 35", "Art. 2") is refused with the fix."""
+    raw = fields.data.get("sources")
+    items = raw if isinstance(raw, list) else []
+    for index, item in enumerate(items):
+        if isinstance(item, (int, float)) or (isinstance(item, str) and _FRAGMENT.match(item.strip())):
+            line = raw.line_of(index) if isinstance(raw, LocatedList) else fields.line_of("sources")
+            fields.report("sources", f"source {shown(str(item))!r} looks like part of a citation split "
+                          "at a comma: write each citation whole, in quotes, one item each", line)
+    return fields.texts("sources")
 
 
 def _bilingual(fields: Fields, key: str) -> dict[str, str]:

@@ -136,3 +136,24 @@ def test_a_norms_source_type_and_interpretation_are_checked(mini_corpus):
     assert any(line == 11 and "'source_type' is 'treatise'" in m and "(did you mean 'treaty'?)" in m
                for line, m in problems), messages
     assert len(problems) == 3 and all("\n" not in m for _, m in problems)
+
+
+def test_a_citation_split_at_its_commas_is_refused(mini_corpus):
+    """An unquoted flow list cut "Nicaragua 1986, paras 191, 195" into three sources (the graph
+    cited "paras 191" and the number 195); each piece is refused on its line, the whole kept."""
+    root = mini_corpus(GOOD)
+    element = ("      - id: {slug}\n        role: condition\n        label: {{en: a, es: a}}\n"
+               "        question: {{en: q, es: q}}\n")
+    (root / "catalogues" / "schemes.yaml").write_text(
+        "schemes:\n"
+        "  - id: x-test\n    label: {en: X, es: X}\n    conclusion: {en: c, es: c}\n"
+        "    based_on: [un-charter-art-51]\n    elements:\n"
+        + element.format(slug="one") + "        sources: [Nicaragua 1986, paras 191, 195]\n"
+        + element.format(slug="two") + '        sources: ["Nicaragua 1986, paras 191, 195", "p. 35 of it"]\n',
+        encoding="utf-8")
+    problems = [p for p in problems_of(root) if p.file == str(root / "catalogues" / "schemes.yaml")]
+    messages = " | ".join(p.message for p in problems)
+    assert {(p.line, p.message.split("source '")[1].split("'")[0]) for p in problems} == {
+        (11, "paras 191"), (11, "195"), (16, "p. 35 of it")}, messages
+    assert len(problems) == 3
+    assert all("split at a comma" in p.message and "\n" not in p.message for p in problems)
