@@ -648,10 +648,15 @@ def test_graphml_reads_back_with_every_attribute(make):
     assert back.graph["semantics"] == "grounded"
     for node, data in graph.nodes(data=True):
         expected = {key: "; ".join(value) if isinstance(value, list) else str(value)
-                    for key, value in {**data, "parties": claim_parties(data)}.items()
+                    for key, value in {**data, "parties": claim_parties(data), "label": claim_text(data),
+                                       "summary": data["label"]}.items()
                     if value is not None}
         assert back.nodes[node] == expected
         assert back.nodes[node]["proposition"] == claim_text(data)
+        # regression: "label", which yEd and Gephi display, was "claimant — stance — norms"
+        assert back.nodes[node]["label"] == claim_text(data)
+        assert make is hostile_map or claim_text(data) != data["label"]  # the hostile map has them equal
+        assert back.nodes[node]["summary"] == data["label"]
     assert back.nodes["us-self-defence" if make is small_map else "c:1#x"]["norms"]
     for source, target, data in back.edges(data=True):
         if data["relation"] == "attacks":
