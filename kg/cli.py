@@ -596,10 +596,10 @@ def scheme(name: str, fmt: str, quotes: bool, wide: bool, output: Path | None, c
     the element, denies it, or assumes it (applies the test without addressing the condition).
 
     NAME is a legal test's id or label, in any case, with or without the sources in parentheses,
-    e.g. self-defence or "Self-defence" (a test's name wins over an element's). The parties are the claimants in scope
-    who apply the test or take a position on one of its elements; the claims each cell rests on
-    are listed under the table. With -f html, a page where a student sets an element to holds or
-    fails and sees the labels of the claims change, offline.
+    e.g. self-defence or "Self-defence" (a test's name wins over an element's). The parties are
+    the claimants in scope who apply the test or take a position on one of its elements; the
+    claims each cell rests on are listed under the table. With -f html, a page where a student
+    sets an element to holds or fails and sees the labels of the claims change, offline.
 
     \b
     Examples:
