@@ -472,17 +472,28 @@ def map_options(function: Callable) -> Callable:
 READINGS = ("structured", "abstract")  # kept in step with kg.argument.structured.READINGS (tested)
 
 
+def reading_options(function: Callable) -> Callable:
+    """--reading/--assume/--prefer: how the claims of a map are labelled, shared by ``kg map`` and
+    ``kg export`` so that an export's labels are the map's."""
+    for option in reversed((
+        click.option("--reading", type=click.Choice(READINGS), default="structured", show_default=True,
+                     help="structured: the ASPIC+ theory of the claims, the legal tests they apply and "
+                     "their elements; abstract: Dung's semantics over the annotated attacks alone."),
+        click.option("--assume", multiple=True, metavar="SCHEME/ELEMENT=holds|fails",
+                     help="Take an element of a legal test as holding or failing (repeatable), e.g. "
+                     "self-defence/armed-attack=holds."),
+        click.option("--prefer", metavar="NAME|ORDER",
+                     help="A preference ordering over claimants: none (default), courts-first, "
+                     "states-first, experts-first (ontology/preferences.yaml), or inline, e.g. "
+                     "'judicial>expert=un-organ>state'."),
+    )):
+        function = option(function)
+    return function
+
+
 @cli.command(name="map")
 @map_options
-@click.option("--reading", type=click.Choice(READINGS), default="structured", show_default=True,
-              help="structured: the ASPIC+ theory of the claims, the legal tests they apply and their "
-              "elements; abstract: Dung's semantics over the annotated attacks alone.")
-@click.option("--assume", multiple=True, metavar="SCHEME/ELEMENT=holds|fails",
-              help="Take an element of a legal test as holding or failing (repeatable), e.g. "
-              "self-defence/armed-attack=holds.")
-@click.option("--prefer", metavar="NAME|ORDER",
-              help="A preference ordering over claimants: none (default), courts-first, states-first, "
-              "experts-first (ontology/preferences.yaml), or inline, e.g. 'judicial>expert=un-organ>state'.")
+@reading_options
 @click.option("--explain", metavar="CLAIM", help="Say why this claim is in, out or undecided.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("table", "json")), default="table",
               show_default=True)
@@ -539,22 +550,29 @@ def map_command(corpus_dir: Path, data: Path | None, event: str | None, actor: s
 @click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path), required=True,
               help="The file to write.")
 @map_options
+@reading_options
 @reports_errors
 def export(fmt: str, output: Path, corpus_dir: Path, data: Path | None, event: str | None,
            actor: str | None, norm: str | None, since: str | None, until: str | None,
-           semantics: str) -> None:
+           semantics: str, reading: str, assume: tuple[str, ...], prefer: str | None) -> None:
     """Export the argument map (claims, supports, attacks) for argumentation tools.
+
+    Claims are labelled in / out / undec as kg map labels them (by default the structured
+    reading; --reading, --assume and --prefer as for kg map); each export says under which
+    reading, assumptions and preference.
 
     \b
     Examples:
       kg export -f aif -o build/map.json
       kg export -f svg -o build/boat-strikes.svg --event us-boat-strikes
+      kg export -f graphml -o build/map.graphml --assume self-defence/armed-attack=holds
     """
     from .argument.exporters import export_map
     from .argument.map import Scope
 
     path = export_map(fmt, output, corpus_dir=corpus_dir, data=data, semantics=semantics,
-                      scope=Scope.parse(event, actor, norm, since, until))
+                      scope=Scope.parse(event, actor, norm, since, until), reading=reading,
+                      assume=assume, prefer=prefer)
     click.echo(f"wrote {path}")
 
 
@@ -577,10 +595,11 @@ def scheme(name: str, fmt: str, quotes: bool, wide: bool, output: Path | None, c
     critical question) as rows, the parties as columns, and in each cell whether the party affirms
     the element, denies it, or assumes it (applies the test without addressing the condition).
 
-    NAME is a legal test's id or label, e.g. self-defence. The parties are the claimants in scope
-    who apply the test or take a position on one of its elements; the claims each cell rests on
-    are listed under the table. With -f html, a page where a student sets an element to holds or
-    fails and sees the labels of the claims change, offline.
+    NAME is a legal test's id or label, in any case, with or without the sources in parentheses,
+    e.g. self-defence or "Self-defence" (a test's name wins over an element's). The parties are
+    the claimants in scope who apply the test or take a position on one of its elements; the
+    claims each cell rests on are listed under the table. With -f html, a page where a student
+    sets an element to holds or fails and sees the labels of the claims change, offline.
 
     \b
     Examples:

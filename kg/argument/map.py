@@ -260,3 +260,32 @@ def argument_map_of(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str
     if semantics is not None:
         label_map(graph, semantics)
     return graph
+
+
+def read_map_of(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | None = None,
+                scope: Scope | None = None, semantics: str = "grounded", reading: str = "structured",
+                assume=(), prefer: str | None = None) -> nx.DiGraph:
+    """The argument map of ``scope`` labelled as ``kg map`` labels it, for a view that draws the
+    whole map (the exports): by default the structured reading
+    (:func:`kg.argument.structured.structured_reading_of`, under the assumptions ``assume`` and the
+    preference ``prefer``), or Dung's ``abstract`` reading of the attacks alone
+    (:func:`argument_map_of`). ``graph.graph`` says which: ``reading``, ``semantics``, for the
+    structured reading ``assumptions``, ``preference`` and ``ordering``, and ``caveat``, what the
+    labels are and are not."""
+    from .semantics import READING
+    from .structured import READINGS, caveat, structured_reading_of
+
+    if reading not in READINGS:
+        raise QueryError(f"unknown reading '{reading}'; known: {', '.join(READINGS)}")
+    assume = list(assume)
+    if reading == "abstract":
+        if assume or prefer:
+            raise QueryError("--assume and --prefer read the structured argument; drop them or use "
+                             "--reading structured")
+        graph = argument_map_of(corpus_dir=corpus_dir, data=data, scope=scope, semantics=semantics)
+        graph.graph.update(reading="abstract", caveat=READING)
+        return graph
+    found = structured_reading_of(corpus_dir=corpus_dir, data=data, scope=scope, semantics=semantics,
+                                  assume=assume, prefer=prefer)
+    found.graph.graph["caveat"] = caveat(found.theory)
+    return found.graph

@@ -59,7 +59,7 @@ def map_report(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | No
         node = graph.nodes[claim]
         entry = {"claim": claim, "acceptance": node["acceptance"], "proposition": claim_text(node),
                  "parties": claim_parties(node),
-                 "label": node["label"], "against": node["against_ids"]}
+                 "label": claim_text(node), "summary": node["label"], "against": node["against_ids"]}
         if node.get("bound_reached"):
             entry["bound_reached"] = True
         if explanations is not None:

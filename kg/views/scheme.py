@@ -85,22 +85,35 @@ class SchemeTable:
         return "[" + ", ".join(str(self.number(c)) for c in cell.claims) + "]" if cell.claims else ""
 
 
+def short_label(scheme: CatalogueScheme) -> str:
+    """A test's label without its sources: "Self-defence" for "Self-defence (UN Charter Art. 51
+    and customary law)", the name a student types."""
+    return scheme.label.split(" (", 1)[0]
+
+
 def find_scheme(catalogue: dict[str, CatalogueScheme], name: str) -> CatalogueScheme:
-    """The legal test ``name`` names: its id, or its label (any case); else a one-line error with
-    the nearest test."""
-    if name in catalogue:
-        return catalogue[name]
-    folded = {scheme.label.casefold(): scheme for scheme in catalogue.values()}
-    if name.casefold() in folded:
-        return folded[name.casefold()]
+    """The legal test ``name`` names: its id, its label or its label without the sources in
+    parentheses, in any case, in that order; else a one-line error that says which test an
+    element's name belongs to, or suggests the nearest test.
+
+    Tests come before elements: "Self-defence" is the label of a test and of an exception of
+    the prohibition of force, and a student who types it means the test."""
+    wanted = " ".join(name.split()).casefold()
+    for key in (lambda s: s.id, lambda s: s.label, short_label):
+        found = [scheme for scheme in catalogue.values() if key(scheme).casefold() == wanted]
+        if len(found) == 1:
+            return found[0]
     known = ", ".join(sorted(catalogue)) or "none in the graph"
-    for scheme in catalogue.values():  # an element's id, slug or label names its test
-        if any(name.casefold() in (e.id.casefold(), e.id.rpartition("/")[2].casefold(), e.label.casefold())
-               for e in scheme.elements):
-            raise QueryError(f"'{name}' is an element of the legal test '{scheme.id}', not a test: "
-                             f"kg scheme {scheme.id}")
-    names = {scheme.id: scheme.id for scheme in catalogue.values()}
+    # an element's id, slug or label names the tests it belongs to
+    owners = sorted({scheme.id for scheme in catalogue.values() for e in scheme.elements
+                     if wanted in (e.id.casefold(), e.id.rpartition("/")[2].casefold(), e.label.casefold())})
+    if owners:
+        tests = " or ".join(f"'{owner}'" for owner in owners)
+        raise QueryError(f"'{name}' is an element of the legal test{'s' if len(owners) > 1 else ''} {tests}, "
+                         f"not a test: kg scheme {owners[0]}")
+    names = {scheme.id: scheme.id for scheme in catalogue.values()}  # tests only, never an element
     names.update({scheme.label: scheme.id for scheme in catalogue.values()})
+    names.update({short_label(scheme): scheme.id for scheme in catalogue.values()})
     raise QueryError(f"unknown legal test '{name}'{did_you_mean_entry(name, names)}; known: {known}")
 
 

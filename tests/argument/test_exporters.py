@@ -648,10 +648,15 @@ def test_graphml_reads_back_with_every_attribute(make):
     assert back.graph["semantics"] == "grounded"
     for node, data in graph.nodes(data=True):
         expected = {key: "; ".join(value) if isinstance(value, list) else str(value)
-                    for key, value in {**data, "parties": claim_parties(data)}.items()
+                    for key, value in {**data, "parties": claim_parties(data), "label": claim_text(data),
+                                       "summary": data["label"]}.items()
                     if value is not None}
         assert back.nodes[node] == expected
         assert back.nodes[node]["proposition"] == claim_text(data)
+        # regression: "label", which yEd and Gephi display, was "claimant — stance — norms"
+        assert back.nodes[node]["label"] == claim_text(data)
+        assert make is hostile_map or claim_text(data) != data["label"]  # the hostile map has them equal
+        assert back.nodes[node]["summary"] == data["label"]
     assert back.nodes["us-self-defence" if make is small_map else "c:1#x"]["norms"]
     for source, target, data in back.edges(data=True):
         if data["relation"] == "attacks":
@@ -780,6 +785,10 @@ def test_jsonld_parses_to_the_expected_triples():
     comment = ontology_comment("acceptance")
     assert "not a legal verdict" in comment
     expected.add((ILK.acceptance, RDFS.comment, comment))
+    # and which reading this export used (a map labelled by hand names its semantics only)
+    expected.add((ILK.acceptance, RDFS.comment, Literal(
+        "In this export: acceptance (grounded semantics): a structural reading of the attacks annotated "
+        "between claims, not a legal verdict.", lang="en")))
     assert isomorphic(exported, expected), exported.serialize(format="turtle")
 
 
@@ -866,9 +875,9 @@ def test_snapshot(fmt):
 
 @pytest.fixture(scope="module")
 def corpus_map() -> nx.DiGraph:
-    from kg.argument.map import argument_map_of
+    from kg.argument.map import read_map_of
 
-    return argument_map_of(corpus_dir=CORPUS, semantics="grounded")
+    return read_map_of(corpus_dir=CORPUS)  # as kg export reads it: the structured reading
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -895,3 +904,82 @@ def test_cli_unknown_format_lists_the_known_ones(tmp_path):
     for fmt in FORMATS:
         assert fmt in result.stderr
     assert not (tmp_path / "map.pdf").exists()
+
+
+# --- an export's labels are kg map's --------------------------------------------------------------
+
+AUDIENCES = [(), ("--assume", "self-defence/armed-attack=holds"), ("--prefer", "courts-first")]
+
+
+def map_labels(options: tuple[str, ...]) -> dict:
+    result = CliRunner().invoke(cli, ["map", "-f", "json", "--corpus", str(CORPUS), *options],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def exported_labels(fmt: str, data: bytes, folder: Path, ids: list[str]) -> dict[str, str]:
+    """Each claim's acceptance as the format's own reader gets it back."""
+    if fmt == "graphml":
+        return dict(nx.read_graphml(io.BytesIO(data)).nodes(data="acceptance"))
+    if fmt == "jsonld":
+        rdf = Graph().parse(data=data, format="json-ld")
+        return {str(s).rsplit("/", 1)[-1]: str(o) for s, o in rdf.subject_objects(ILK.acceptance)}
+    if fmt == "csv":
+        found = {}
+        for row in csv.DictReader(io.StringIO(data.decode("utf-8"))):
+            found[row["source"]], found[row["target"]] = row["source_acceptance"], row["target_acceptance"]
+        return found
+    if fmt == "mermaid":  # opaque ids n1, n2, ... in claim-id order; the tag ends the caption
+        by_id = dict(zip((f"n{i}" for i in range(1, len(ids) + 1)), sorted(ids), strict=True))
+        return {by_id[node]: re.search(r": (in|out|undec)\]$", text).group(1)
+                for node, text in mermaid_parse(data, folder)["nodes"]}
+    raise AssertionError(f"no label reader for {fmt}")
+
+
+@pytest.mark.parametrize("options", AUDIENCES, ids=["default", "assume", "prefer"])
+@pytest.mark.parametrize("fmt", ["graphml", "jsonld", "csv", "mermaid"])
+def test_export_labels_are_the_maps(fmt, options, tmp_path):
+    """Regression: every export labelled claims by the abstract reading of the attacks alone (six
+    US claims "out") while kg map read the structured argument; an export now labels as kg map
+    does, with the same --reading/--assume/--prefer, and says so."""
+    report = map_labels(options)
+    expected = {c["claim"]: c["acceptance"] for c in report["claims"]}
+    output = tmp_path / f"map{EXPORTERS[fmt].extension}"
+    result = CliRunner().invoke(cli, ["export", "-f", fmt, "-o", str(output), "--corpus", str(CORPUS),
+                                      *options], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    data = output.read_bytes()
+    found = exported_labels(fmt, data, tmp_path / "read", list(expected))
+    assert found == {claim: expected[claim] for claim in found}
+    assert len(found) == len(expected) or fmt == "csv"  # csv: the claims with a relation
+    notes = " ".join(acceptance_notes(fmt, data, tmp_path / "notes"))
+    assert "structured reading" in notes
+    assert report["caveat"] in " ".join(notes.split())
+
+
+def test_audiences_change_the_labels_and_the_abstract_reading_differs():
+    """The options above are not idle: each audience relabels some claim, and the abstract
+    reading (kg export --reading abstract) is kg map --reading abstract."""
+    default = {c["claim"]: c["acceptance"] for c in map_labels(())["claims"]}
+    for options in AUDIENCES[1:]:
+        assert {c["claim"]: c["acceptance"] for c in map_labels(options)["claims"]} != default, options
+    abstract = {c["claim"]: c["acceptance"] for c in map_labels(("--reading", "abstract"))["claims"]}
+    assert abstract != default
+
+
+def test_export_abstract_reading_matches_kg_map_and_refuses_an_audience(tmp_path):
+    expected = {c["claim"]: c["acceptance"] for c in map_labels(("--reading", "abstract"))["claims"]}
+    output = tmp_path / "map.graphml"
+    result = CliRunner().invoke(cli, ["export", "-f", "graphml", "-o", str(output), "--corpus", str(CORPUS),
+                                      "--reading", "abstract"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    graph = nx.read_graphml(output)
+    assert dict(graph.nodes(data="acceptance")) == expected
+    assert graph.graph["reading"] == "abstract"
+    result = CliRunner().invoke(cli, ["export", "-f", "csv", "-o", str(tmp_path / "m.csv"), "--corpus",
+                                      str(CORPUS), "--reading", "abstract", "--prefer", "courts-first"],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "--reading structured" in result.stderr
+    assert not (tmp_path / "m.csv").exists()

@@ -120,7 +120,8 @@ def test_json_gives_semantics_extensions_and_claims(full_map):
     assert answer["caveat"] == READING
     assert answer["extensions"] == full_map.graph["extensions"]
     assert answer["claims"] == [{"claim": n, "acceptance": full_map.nodes[n]["acceptance"],
-                                 "label": full_map.nodes[n]["label"],
+                                 "label": full_map.nodes[n]["proposition"],
+                                 "summary": full_map.nodes[n]["label"],
                                  "proposition": full_map.nodes[n]["proposition"],
                                  "parties": claim_parties(full_map.nodes[n]),
                                  "against": full_map.nodes[n]["against_ids"]} for n in sorted(full_map)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.argument.map import ATTACK_KINDS
 from kg.corpus.relations import attack_kinds
 from kg.sparql.engines import open_engine
 from kg.sparql.saved_queries import bind_params, saved_queries
@@ -88,19 +89,40 @@ def test_article_51_is_contested(run, corpus):
     assert all(r["justificationProposition"] and r["oppositionProposition"] for r in rows)
 
 
+def most_specific(kinds: tuple[str, ...]) -> str:
+    """The kind kg map and the exports give an attack of ``kinds`` (kg.argument.map.ATTACK_KINDS
+    lists them, the most telling first); plain "attacks" when none applies."""
+    return next((kind for kind in ATTACK_KINDS if kind in kinds), "attacks")
+
+
 def test_argument_around_the_article_51_justification(run, corpus):
+    """Regression: the query bound only ilk:attacks and ilk:supports, so a student never saw that
+    a claim rebuts, undercuts or undermines another: each row now names the most specific kind."""
     rows = run("argument-around-claim", claim="us-art51-boat-strikes")
-    found = [(r["direction"], r["relation"].split("#")[1], r["other"]) for r in rows]
+    found = [(r["direction"], r["kind"], r["other"]) for r in rows]
     claim = "us-art51-boat-strikes"
     attacks = attack_kinds(corpus.claims)  # every kind is an ilk:attacks, rebuttals both ways
-    expected = {("incoming", "attacks", a) for a, t in attacks if t == claim}
-    expected |= {("outgoing", "attacks", t) for a, t in attacks if a == claim}
+    expected = {("incoming", most_specific(k), a) for (a, t), k in attacks.items() if t == claim}
+    expected |= {("outgoing", most_specific(k), t) for (a, t), k in attacks.items() if a == claim}
     expected |= {("incoming", "supports", c.id) for c in corpus.claims.values() if claim in c.supports}
     expected |= {("outgoing", "supports", t) for t in corpus.claims[claim].supports}
     assert found == sorted(expected)
     # Amnesty's denial of the armed attack undercuts it (corpus/README.md's example).
-    assert ("incoming", "attacks", "amnesty-no-armed-attack") in found
+    assert ("incoming", "undercuts", "amnesty-no-armed-attack") in found
     assert attacks[("amnesty-no-armed-attack", claim)] == ("undercuts",)
+    assert {"rebuts", "undercuts"} <= {kind for _, kind, _ in found}  # not only "attacks"
+    assert "relation" not in rows[0]  # the kind says it: supports, or which attack
+    assert all(r["proposition"] and r["otherProposition"] for r in rows)
+
+
+def test_argument_around_a_claim_has_every_kind_the_corpus_annotates(run, corpus):
+    """Left without a claim, the query answers for every claim: its kinds are the corpus's."""
+    rows = run("argument-around-claim")
+    attacks = attack_kinds(corpus.claims)
+    outgoing = {(r["claim"], r["other"]): r["kind"] for r in rows
+                if r["direction"] == "outgoing" and r["kind"] != "supports"}
+    assert outgoing == {pair: most_specific(kinds) for pair, kinds in attacks.items()}
+    assert {"rebuts", "undercuts", "undermines"} <= set(outgoing.values())
 
 
 def test_unanswered_allegations_against_venezuela(run):

@@ -27,9 +27,11 @@ from kg.errors import QueryError
 from kg.sparql.engines import open_engine
 from kg.views.scheme import (
     element_order,
+    find_scheme,
     scheme_html,
     scheme_output,
     scheme_table,
+    short_label,
     table_csv,
     table_markdown,
     table_text,
@@ -179,6 +181,47 @@ def test_an_unknown_test_is_one_line_with_what_was_meant(engine, name, message):
 def test_a_test_is_found_by_its_label(engine):
     assert scheme_output(engine, "self-defence (un charter art. 51 and customary law)") == \
         scheme_output(engine, "self-defence")
+
+
+@pytest.mark.parametrize("name", ["Self-defence", "SELF-DEFENCE", "self-defence", "  Self-defence ",
+                                  "Self-defence (UN Charter Art. 51 and customary law)"])
+def test_a_tests_own_name_wins_over_an_elements(engine, name):
+    """Regression: "Self-defence" (the test's label without its sources, which --help allows) was
+    taken for the exception of the prohibition of force of that name, and refused."""
+    catalogue = argument_map(engine).graph["scheme_catalogue"]
+    assert any(e.label == "Self-defence" for s in catalogue.values() if s.id != "self-defence"
+               for e in s.elements)  # the clash is real in the catalogue
+    assert find_scheme(catalogue, name).id == "self-defence"
+
+
+def test_every_test_is_found_by_id_label_and_short_label_in_any_case(engine):
+    catalogue = argument_map(engine).graph["scheme_catalogue"]
+    for scheme in catalogue.values():
+        for name in (scheme.id.upper(), scheme.label.lower(), short_label(scheme).upper()):
+            assert find_scheme(catalogue, name) is scheme, name
+
+
+def test_a_misspelt_name_suggests_a_test_never_an_element(engine):
+    catalogue = argument_map(engine).graph["scheme_catalogue"]
+    elements = {e.id.rpartition("/")[2] for s in catalogue.values() for e in s.elements}
+    for name in ("Self-defense", "Armed atack", "necesity", "proportionalty", "agression"):
+        with pytest.raises(QueryError) as raised:
+            find_scheme(catalogue, name)
+        suggested = re.findall(r"did you mean '([^']+)'", str(raised.value))
+        assert all(s in catalogue for s in suggested), (name, str(raised.value))
+        assert not set(suggested) & (elements - set(catalogue))
+    with pytest.raises(QueryError, match=r"did you mean 'self-defence'"):
+        find_scheme(catalogue, "Self-defense")
+
+
+def test_cli_takes_a_tests_label():
+    runner = CliRunner()
+    by_label = runner.invoke(cli, ["scheme", "Self-defence", "--corpus", str(CORPUS), "-f", "csv"],
+                             catch_exceptions=False)
+    assert by_label.exit_code == 0, by_label.stderr
+    by_id = runner.invoke(cli, ["scheme", "self-defence", "--corpus", str(CORPUS), "-f", "csv"],
+                          catch_exceptions=False)
+    assert by_label.stdout == by_id.stdout
 
 
 def test_cli_prints_formats_and_scopes(tmp_path):

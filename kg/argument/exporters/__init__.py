@@ -4,7 +4,9 @@ Each exporter has a ``name`` (what ``kg export --format`` takes), a file ``exten
 ``media_type`` and one method, ``serialize(graph, stream)``, writing bytes for the argument map
 (a :class:`networkx.DiGraph` from :func:`kg.argument.map.argument_map`, whose nodes may carry an
 ``acceptance`` attribute — ``in``/``out``/``undec`` — and the name of the semantics in
-``graph.graph["semantics"]``). Every format shows a claim by its proposition with, beside it or
+``graph.graph["semantics"]``; a map read by :func:`kg.argument.map.read_map_of`, as ``kg export``
+reads it, also names its ``reading`` and says in ``caveat`` what the labels are, under which
+assumptions and preference). Every format shows a claim by its proposition with, beside it or
 under it, who asserts it with what stance against whom (:func:`kg.argument.map.claim_parties`),
 and carries as much of the argument's structure as it can hold: the kind of each attack, the
 legal tests applied and the elements affirmed, denied or assumed (:mod:`.structure`). Output is
@@ -24,7 +26,7 @@ import networkx as nx
 
 from ...errors import SetupError
 from ...graph.output import check_output, write_atomic
-from ..map import argument_map_of, claim_parties, claim_text
+from ..map import claim_parties, claim_text, read_map_of
 from ..semantics import READING
 
 EXPORTERS: dict[str, type[Exporter]] = {}
@@ -68,10 +70,24 @@ def labelled(graph: nx.DiGraph) -> bool:
     return bool(graph.graph.get("semantics")) and any(graph.nodes[n].get("acceptance") for n in graph)
 
 
+def reading_name(graph: nx.DiGraph) -> str:
+    """"structured reading, grounded semantics": how the acceptance labels of ``graph`` were found
+    (a map labelled by hand or by :func:`kg.argument.semantics.label_map` names its semantics only)."""
+    semantics = graph.graph.get("semantics", "")
+    kind = graph.graph.get("reading")
+    return f"{kind} reading, {semantics} semantics" if kind else f"{semantics} semantics"
+
+
 def reading(graph: nx.DiGraph) -> str:
-    """What the acceptance labels of ``graph`` are: "acceptance under grounded semantics is a
-    structural reading of ..., not a legal verdict"."""
-    return f"acceptance under {graph.graph['semantics']} semantics is {READING}"
+    """What the acceptance labels of ``graph`` are: "acceptance (structured reading, grounded
+    semantics): a structural reading of ..., not a legal verdict; assuming: none; preferring:
+    none ..." (the map's ``caveat``, else the abstract reading's)."""
+    return f"acceptance ({reading_name(graph)}): {caveat_of(graph)}"
+
+
+def caveat_of(graph: nx.DiGraph) -> str:
+    """What the labels of ``graph`` are and are not: the map's ``caveat``, else the abstract reading's."""
+    return graph.graph.get("caveat") or READING
 
 
 def sorted_nodes(graph: nx.DiGraph) -> list[str]:
@@ -83,11 +99,12 @@ def sorted_edges(graph: nx.DiGraph) -> list[tuple[str, str, str]]:
 
 
 def export_map(fmt: str, output: Path | str, **options) -> Path:
-    """Write the argument map in format ``fmt`` (see :data:`EXPORTERS`) to ``output`` atomically."""
+    """Write the argument map in format ``fmt`` (see :data:`EXPORTERS`) to ``output`` atomically,
+    labelled as ``kg map`` labels it (``options``: those of :func:`kg.argument.map.read_map_of`)."""
     if fmt not in EXPORTERS:
         raise SetupError(f"unknown export format '{fmt}'; known: {', '.join(sorted(EXPORTERS))}")
     check_output(output)  # before the work, not only when writing
-    graph = argument_map_of(**options)
+    graph = read_map_of(**options)
     buffer = io.BytesIO()
     EXPORTERS[fmt]().serialize(graph, buffer)
     write_atomic(output, buffer.getvalue())

@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 import networkx as nx
 
 from ..map import claim_parties, claim_text
-from ..semantics import READING
-from . import acceptance_tag, labelled, sorted_nodes
+from . import acceptance_tag, caveat_of, labelled, reading_name, sorted_nodes
 from .structure import ATTACK_KINDS, argument_lines
 
 # Fill of a claim by its acceptance; a map drawn without semantics is white.
@@ -107,7 +106,7 @@ def legend(graph: nx.DiGraph) -> str:
     text = f"Argument map: green arrows support; red lines attack: {lines}"
     if labelled(graph):
         fills = ", ".join(f"{colour} {label}" for label, colour in ACCEPTANCE_WORDS.items())
-        text += f"; {graph.graph['semantics']} semantics: {fills}\nThe labels are {READING}."
+        text += f"; {reading_name(graph)}: {fills}\nThe labels are {caveat_of(graph)}."
     return text
 
 

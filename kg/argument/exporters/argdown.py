@@ -40,7 +40,7 @@ from typing import BinaryIO
 import networkx as nx
 
 from ..map import claim_parties, claim_text
-from . import Exporter, labelled, reading, register, sorted_edges, sorted_nodes
+from . import Exporter, labelled, reading, reading_name, register, sorted_edges, sorted_nodes
 from ._shared import ACCEPTANCE_FILL, RELATION_COLOUR, clean_text, quotes
 from .structure import SchemeArgument, at_stake, edge_kind, scheme_arguments, scheme_of
 
@@ -88,8 +88,7 @@ def argdown_titles(graph: nx.DiGraph) -> dict[str, str]:
 
 
 def _title(graph: nx.DiGraph) -> str:
-    semantics = graph.graph.get("semantics")
-    return "Argument map" + (f" ({semantics} semantics)" if semantics else "")
+    return "Argument map" + (f" ({reading_name(graph)})" if graph.graph.get("semantics") else "")
 
 
 def _front_matter(graph: nx.DiGraph) -> list[str]:

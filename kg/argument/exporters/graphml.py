@@ -1,6 +1,8 @@
 """GraphML: the map with every claim attribute as a data key, for Gephi, yEd, Cytoscape, networkx.
 
-A claim carries what the map knows of it — its ``proposition`` (and ``proposition_es``), who
+A claim carries what the map knows of it — its ``proposition`` (and ``proposition_es``; the
+proposition is also the node's ``label``, which yEd and Gephi display, and the generated
+"claimant — stance — norms" text is its ``summary``), who
 asserts it against whom (``parties``, and ``claimant``, ``against``), the legal tests it applies
 (``schemes``), the elements it affirms and denies, every quote — and each edge its ``relation``,
 for an attack its ``kind`` (rebuts, undercuts, undermines, attacks) and the elements it is
@@ -21,7 +23,7 @@ from typing import BinaryIO
 
 import networkx as nx
 
-from ..map import claim_parties, element_labels
+from ..map import claim_parties, claim_text, element_labels
 from . import Exporter, labelled, reading, register, sorted_edges, sorted_nodes
 from ._shared import clean_text
 from .structure import at_stake, edge_kind
@@ -45,7 +47,11 @@ def flat_map(graph: nx.DiGraph) -> nx.DiGraph:
     if labelled(graph):
         flat.graph["acceptance_reading"] = reading(graph)
     for node in sorted_nodes(graph):
-        data = {**graph.nodes[node], "parties": claim_parties(graph.nodes[node])}
+        # ``label`` is what yEd and Gephi show on a node: the proposition; the generated
+        # "claimant — stance — norms" text stays under ``summary``
+        attributes = graph.nodes[node]
+        data = {**attributes, "parties": claim_parties(attributes), "label": claim_text(attributes),
+                "summary": attributes["label"]}
         values = {key: _value(data[key]) for key in sorted(data)}
         flat.add_node(node, **{key: value for key, value in values.items() if value is not None})
     names = element_labels(graph)

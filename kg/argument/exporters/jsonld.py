@@ -12,7 +12,11 @@ When the map was labelled under a semantics, each claim also gets ``ilk:acceptan
 reading of the map, not a fact of the corpus, which is why those two are in the export and never
 in the built graph. The export then also carries the ontology's own ``rdfs:comment`` of
 ``ilk:acceptance`` (the same triple as in ``ontology/ilkg.ttl``, so merging adds nothing), which
-says that the labels are a structural reading of the annotated attacks, not a legal verdict.
+says that the labels are a structural reading of the annotated attacks, not a legal verdict,
+and a second English comment naming the reading this export used (structured by default, as
+``kg map``), its assumptions and its preference ordering. ``rdfs:label`` stays the built graph's
+(claimant — stance — norms) so that the export merges with the graph without a second label;
+readers see ``ilk:proposition``.
 
 rdflib builds and serializes the graph; its JSON-LD writer follows the store's set order, which
 changes from run to run, so the result is put in a canonical order (nodes by ``@id``, multiple
@@ -31,7 +35,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from ...errors import SetupError
 from ...graph.namespaces import ACTOR, CLAIM, ILK, SCHEME
 from ...resources import ontology_dir
-from . import Exporter, labelled, register, sorted_edges, sorted_nodes
+from . import Exporter, labelled, reading, register, sorted_edges, sorted_nodes
 from ._shared import json_bytes
 
 CONTEXT = {"ilk": str(ILK), "rdfs": str(RDFS), "claim": str(CLAIM), "actor": str(ACTOR),
@@ -70,6 +74,8 @@ def map_triples(graph: nx.DiGraph) -> Graph:
             rdf.add((claim, ILK.acceptanceSemantics, Literal(semantics)))
     if labelled(graph):
         rdf.add((ILK.acceptance, RDFS.comment, acceptance_comment()))
+        # the ontology's comment describes the abstract reading; this export says which it used
+        rdf.add((ILK.acceptance, RDFS.comment, Literal(f"In this export: {reading(graph)}.", lang="en")))
     for source, target, relation in sorted_edges(graph):
         edge = (URIRef(graph.nodes[source]["iri"]), URIRef(graph.nodes[target]["iri"]))
         if relation == "supports":
