@@ -149,6 +149,47 @@ def test_assuming_armed_attack_moves_the_us_art51_claim_the_expected_way(corpus_
     assert RANK[label[FAILS]] < RANK[label[HOLDS]]
 
 
+def test_a_position_on_one_event_does_not_reach_a_claim_about_another(corpus_map, catalogue):
+    """Finding 1 of the issue-15 review: the US denial that its raid on Caracas was 'against another
+    State' must not answer Amnesty's claim about its threats against other States. Wherever a claim
+    affirms an element that another claim denies, the two are in conflict exactly when they are
+    about the same case, by the theory's own rule; and the corpus has both kinds of pair."""
+    theory = compile_theory(corpus_map, catalogue, resolve(None))
+    pairs = {True: [], False: []}
+    for e, deniers in theory.deniers.items():
+        for a in theory.affirmers.get(e, set()):
+            for b in sorted(deniers - {a}):
+                conflicts = {other for other, _ in theory.conflicts(f"affirms({a},{e})")}
+                same = theory.claims[a].same_case(theory.claims[b])
+                assert (f"denies({b},{e})" in conflicts) == same, (a, b, e)
+                pairs[same].append((a, b, e))
+    assert pairs[True] and pairs[False]
+    # the same rule read from the annotations: claims that share no event (nor one part of the
+    # other) are not in conflict over an element
+    a, b, e = pairs[False][0]
+    events_a, events_b = set(corpus_map.nodes[a]["event_ids"]), set(corpus_map.nodes[b]["event_ids"])
+    if events_a and events_b:
+        assert not events_a & events_b
+    # the defeats py_arg finds (see check_against_py_arg) never join a position on another case
+    framework = to_py_arg(theory).create_abstract_argumentation_framework("kg")
+    defeats = {(str(d.from_argument.conclusion), str(d.to_argument.conclusion)) for d in framework.defeats}
+    for a, b, e in pairs[False]:
+        assert (f"denies({b},{e})", f"affirms({a},{e})") not in defeats
+
+
+def test_the_denial_about_the_raid_leaves_the_claim_about_threats_alone(corpus_map, catalogue):
+    """The reported case: Amnesty's claim about the threats against Colombia, Cuba, Greenland, Iran
+    and Mexico is attacked by nothing about the raid; its label is what its own attackers decide."""
+    claim = "amnesty-trump-threats-dismantle-rules"
+    theory = compile_theory(corpus_map, catalogue, resolve(None))
+    mine = theory.claims[claim]
+    other_case = {b for e in mine.affirmed for b in theory.deniers.get(e, set()) - {claim}
+                  if not mine.same_case(theory.claims[b])}
+    assert other_case, "the corpus no longer has a denial about another act to test with"
+    reasons = run_json("--explain", claim)["claims"][0]["explanation"]["reasons"]
+    assert not {r["by"] for r in reasons} & other_case
+
+
 def run(*args: str):
     return CliRunner().invoke(cli, ["map", "--corpus", str(CORPUS), *args], catch_exceptions=False)
 
@@ -262,14 +303,16 @@ KINDS = ("rebuts", "undermines", "attacks", "undercuts")
 
 
 def random_map(rng: random.Random, size: int) -> nx.DiGraph:
-    graph = nx.DiGraph()
+    graph = nx.DiGraph(event_within={"ev1": [], "ev2": [], "part-of-ev1": ["ev1"]})
     elements = ["s/a", "s/b", "s/x", "t/c"]
     for i in range(size):
         positions = rng.sample(elements, rng.randint(0, 2))
         split = rng.randint(0, len(positions))
         graph.add_node(f"c{i}", claimant=f"p{rng.randint(0, 2)}", claimant_type="State",
                        schemes=sorted(rng.sample(["s", "t"], rng.randint(0, 2))),
-                       affirms=sorted(positions[:split]), denies=sorted(positions[split:]))
+                       affirms=sorted(positions[:split]), denies=sorted(positions[split:]),
+                       event_ids=sorted(rng.sample(["ev1", "ev2", "part-of-ev1"], rng.randint(0, 1))),
+                       against_ids=sorted(rng.sample(["p0", "p1", "p2", "q"], rng.randint(0, 1))))
     nodes = list(graph)
     for _ in range(rng.randint(0, size + 1)):
         a, b = rng.sample(nodes, 2)
@@ -312,7 +355,8 @@ def test_small_generated_theories_equal_py_arg_preferred(seed):
 
 def test_generated_theories_cover_every_kind_of_conflict():
     """The seeds above exercise rebuttals, underminings, plain attacks, undercuts not carried by an
-    element, element conflicts, exceptions and both assumptions."""
+    element, element conflicts, positions on one element about different cases (which are no
+    conflict), exceptions and both assumptions."""
     seen = set()
     for seed in range(60):
         graph, catalogue, assumptions, preference = random_case(seed)
@@ -320,14 +364,16 @@ def test_generated_theories_cover_every_kind_of_conflict():
         seen |= {name for name, found in (("rebuts", theory.rebuttals), ("undermines", theory.underminings),
                                           ("attacks", theory.plain_attackers),
                                           ("undercuts", theory.undercutters)) if found}
-        if any(theory.affirmers.get(e) and theory.deniers.get(e) for e in theory.deniers):
-            seen.add("element")
+        for e, deniers in theory.deniers.items():
+            for a in theory.affirmers.get(e, ()):
+                for b in deniers - {a}:
+                    seen.add("element" if theory.claims[a].same_case(theory.claims[b]) else "other case")
         if any(theory.affirmers.get("s/x", set()) - {d} for d in theory.appliers.get("s", ())):
             seen.add("exception")
         seen |= set(assumptions.values())
         seen |= {"preference"} if not preference.is_none else set()
-    assert seen == {"rebuts", "undermines", "attacks", "undercuts", "element", "exception", HOLDS, FAILS,
-                    "preference"}
+    assert seen == {"rebuts", "undermines", "attacks", "undercuts", "element", "other case", "exception",
+                    HOLDS, FAILS, "preference"}
 
 
 def test_product_of_assumptions_on_a_generated_map_matches_the_toggle_model():
