@@ -24,6 +24,14 @@ from .theory import AFFIRMS, ASSUMES, BASIS, CLAIM, DENIES, FAILS, HOLDS, claim_
 
 # how many attacks one explanation spells out; the rest are counted
 SHOWN = 3
+
+# Case law putting the burden of a test's conditions on whoever invokes it, by scheme: named only
+# when the scheme's own sources (ontology/schemes.yaml) cite that judgment.
+BURDEN_CASES = {
+    "self-defence": ("Oil Platforms", "ICJ, Oil Platforms (Iran v. United States), 2003, para 57"),
+}
+BURDEN = ("Whoever applies a legal test bears the burden of showing that its conditions are met, so a "
+          "condition it does not assert falls to any denial, whatever the preference ordering")
 WORDS = {IN: "in", OUT: "out", UNDEC: "undecided"}
 
 
@@ -292,7 +300,10 @@ def _text(words: _Words, claim: str, label: str, attacks: list[Attack], reasons:
             return (f"out{every}: in each extension one of the attacks on its argument is accepted, "
                     "though no one of them in all: "
                     + _join([_sentence(words, *item, "open") for item in found if item[1].succeeds]))
-        first = _sentence(words, *decisive[0], "not defeated")
+        if decisive[0][1].on == ASSUMES and decisive[0][1].by is not None:
+            first = _unasserted(words, claim, *decisive[0])
+        else:
+            first = _sentence(words, *decisive[0], "not defeated")
         others = sorted({words.who(r.by) if r.by else f"your assumption ({r.assumption})"
                          for _, r, _ in decisive[1:]})
         plural = len(decisive) > 2
@@ -308,6 +319,19 @@ def _text(words: _Words, claim: str, label: str, attacks: list[Attack], reasons:
     undecided = [item for item in found if item[1].succeeds and item[1].attacker == UNDEC]
     return ("undecided: " + _join([_sentence(words, *item, "open") for item in undecided or found])
             + (" Neither side defeats the other, so the conflict stays open." if undecided else ""))
+
+
+def _unasserted(words: _Words, claim: str, attack: Attack, reason: Reason, answer: Attack | None) -> str:
+    """The Carneades proof standard in words: the claim applies a test, does not assert one of
+    its conditions, and a denial of that condition stands."""
+    e = reason.element
+    element = words.catalogue.elements.get(e)
+    scheme = words.catalogue.schemes.get(element.scheme) if element else None
+    denial = f"{words.who(reason.by)} denies it ({words.said(reason.by)})"
+    case = BURDEN_CASES.get(scheme.id) if scheme else None
+    cited = f" ({case[1]})" if case and any(case[0] in source for source in scheme.sources) else ""
+    return (f"it applies {words.scheme_of(e)} but does not itself assert {words.element(e)}; the condition "
+            f"was only assumed, and {denial}. {BURDEN}{cited}")
 
 
 def _rests(words: _Words, claim: str) -> str:

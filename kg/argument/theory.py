@@ -72,6 +72,7 @@ from .preferences import Preference
 
 _SCHEME_BASE = "https://w3id.org/ilkg/scheme/"
 _ILK = "https://w3id.org/ilkg/ontology#"
+_DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 
 # what ``--assume`` takes after the "="
 HOLDS, FAILS = "holds", "fails"
@@ -99,6 +100,7 @@ class Scheme:
     conditions: tuple[str, ...]
     exceptions: tuple[str, ...]
     establishes: tuple[str, ...]  # exceptions of other schemes its conclusion establishes
+    sources: tuple[str, ...] = ()  # where the test is stated (instruments, judgments)
 
 
 @dataclass(frozen=True)
@@ -112,12 +114,16 @@ class SchemeCatalogue:
     def read(cls, engine: Engine) -> SchemeCatalogue:
         found: dict[str, dict] = {}
         elements: dict[str, Element] = {}
+        sources: dict[str, list[str]] = {}
         for scheme, scheme_label, prop, value, value_label in engine.query(
                 internal_query("argument-scheme-elements")).rows:
             sid = str(scheme).removeprefix(_SCHEME_BASE)
             entry = found.setdefault(sid, {"label": str(scheme_label or sid), "condition": [],
                                            "exception": [], "establishes": []})
             vid = str(value).removeprefix(_SCHEME_BASE)
+            if str(prop) == _DCTERMS_SOURCE:
+                sources.setdefault(sid, []).append(str(value_label))
+                continue
             kind = str(prop).removeprefix(_ILK)
             if kind == "establishes":
                 entry["establishes"].append(vid)
@@ -128,7 +134,8 @@ class SchemeCatalogue:
             entry[role].append(vid)
             elements[vid] = Element(vid, sid, role, str(value_label) if value_label is not None else vid)
         schemes = {sid: Scheme(sid, e["label"], tuple(e["condition"]), tuple(e["exception"]),
-                               tuple(e["establishes"])) for sid, e in sorted(found.items())}
+                               tuple(e["establishes"]), tuple(sorted(sources.get(sid, ()))))
+                   for sid, e in sorted(found.items())}
         return cls(schemes, dict(sorted(elements.items())))
 
 

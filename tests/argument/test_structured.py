@@ -246,6 +246,38 @@ def test_explain_names_the_preference_that_decided(corpus_map, catalogue):
     assert all("'courts-first'" in r["preference"] for r in decided)
 
 
+@pytest.mark.parametrize("prefer", [None, "states-first"])
+def test_explain_says_who_bears_the_burden_of_an_unasserted_condition(corpus_map, catalogue, prefer):
+    """Finding 2 of the review: a claim that applies a test without asserting one of its conditions
+    is out when another claim denies the condition, and no preference saves it (Carneades' proof
+    standard). The explanation says so in words, and names case law only where the scheme's own
+    sources cite it."""
+    from kg.argument.explain import BURDEN, BURDEN_CASES
+
+    answer = run_json(*(("--prefer", prefer) if prefer else ()))
+    found = 0
+    for claim in answer["claims"]:
+        reasons = claim["explanation"]["reasons"]
+        standing = [r for r in reasons if r["succeeds"] and r["attacker"] == IN]
+        if claim["acceptance"] != OUT or not standing or any(r["on"] != "assumes" or not r["by"]
+                                                              for r in standing):
+            continue
+        found += 1
+        text = claim["explanation"]["text"]
+        named = [(element, catalogue.schemes[element.scheme])
+                 for element in (catalogue.elements[r["element"]] for r in standing)
+                 if text.startswith(f"out: it applies {catalogue.schemes[element.scheme].label} but does not "
+                                    f"itself assert '{element.label}'")]
+        assert named, text
+        scheme = named[0][1]
+        assert "only assumed" in text and BURDEN in text
+        case = BURDEN_CASES.get(scheme.id)
+        cited = bool(case) and any(case[0] in source for source in scheme.sources)
+        assert (case is not None and case[1] in text) == cited
+    # the corpus has such claims (the two US claims on the boat strikes), under either ordering
+    assert found
+
+
 @pytest.mark.parametrize(("args", "fragment"), [
     (("--explain", "us-art51-boat-strike"), "did you mean 'us-art51-boat-strikes'?"),
     (("--assume", "self-defence/armed-atack=holds"), f"did you mean '{ARMED_ATTACK}'?"),
