@@ -278,6 +278,58 @@ def test_explain_says_who_bears_the_burden_of_an_unasserted_condition(corpus_map
     assert found
 
 
+def test_explain_counts_attacking_claims_and_quotes_them_whole(corpus_map):
+    """Finding 3 of the review: an explanation counts the claims that attack, by kind (not the
+    attacks between sub-arguments), names the remaining claims by claimant, and quotes what the
+    attackers said whole (cut only past explain.LONGEST, at a sentence or word, with "…")."""
+    from kg.argument.explain import LONGEST, SHOWN, TALLY
+
+    answer = run_json()
+    crowded = 0
+    for claim in answer["claims"]:
+        explanation = claim["explanation"]
+        text, reasons = explanation["text"], explanation["reasons"]
+        assert "more attack" not in text
+        keys = [(r["on"], r["element"], r["by"], r["assumption"], r["kind"]) for r in reasons]
+        attackers = {r["by"] for r in reasons if r["by"]}
+        if len(attackers) >= 2:
+            assert f"Attacked by {len(attackers)} claims: " in text, text
+            for kind in {r["kind"] for r in reasons if r["by"]}:
+                n = len({r["by"] for r in reasons if r["kind"] == kind and r["by"]})
+                assert f"{n} {TALLY[kind][n > 1]}" in text
+        if len(attackers) > SHOWN and claim["acceptance"] != OUT:
+            crowded += 1
+            assert f"(and {len(attackers) - SHOWN} more claim" in text
+        quoted = 0
+        for b in attackers:
+            said = " ".join(corpus_map.nodes[b]["proposition"].split())
+            if f"'{said[:40]}" in text:  # quoted: whole, or cut with "…"
+                quoted += 1
+                assert f"'{said}'" in text if len(said) <= LONGEST else " …'" in text
+        assert quoted or not attackers
+        # one reason per attack: the basis shared by several steps is attacked once
+        assert len(keys) == len(set(keys))
+    assert crowded, "no claim with more attackers than are spelled out"
+    waltz = next(c for c in answer["claims"] if c["claim"] == "us-waltz-justice")["explanation"]
+    by = {r["by"] for r in waltz["reasons"]}
+    assert f"Attacked by {len(by)} claims" in waltz["text"]
+
+
+def test_explain_names_the_decisive_attacker_first(corpus_map, catalogue):
+    """For a claim that is out, the first attacker named is one whose attack stands and is in."""
+    answer = run_json()
+    for claim in answer["claims"]:
+        if claim["acceptance"] != OUT:
+            continue
+        text = claim["explanation"]["text"]
+        decisive = {corpus_map.nodes[r["by"]]["claimant_label"] for r in claim["explanation"]["reasons"]
+                    if r["succeeds"] and r["attacker"] == IN and r["by"]}
+        named = {corpus_map.nodes[r["by"]]["claimant_label"]
+                 for r in claim["explanation"]["reasons"] if r["by"]}
+        first = min(named, key=lambda who: text.find(who) if who in text else len(text))
+        assert first in decisive, text
+
+
 @pytest.mark.parametrize(("args", "fragment"), [
     (("--explain", "us-art51-boat-strike"), "did you mean 'us-art51-boat-strikes'?"),
     (("--assume", "self-defence/armed-atack=holds"), f"did you mean '{ARMED_ATTACK}'?"),
