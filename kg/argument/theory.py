@@ -340,8 +340,6 @@ def _sorted_unique(items: Iterable[str]) -> tuple[str, ...]:
 def parse_assumptions(assume: Iterable[str], catalogue: SchemeCatalogue) -> dict[str, str]:
     """``["self-defence/armed-attack=holds", ...]`` as ``{element: "holds"|"fails"}``, checked
     against the legal tests of the graph (an unknown element is an error, with the nearest ids)."""
-    from ..corpus.fields import did_you_mean
-
     found: dict[str, str] = {}
     for text in assume:
         element, sep, value = text.partition("=")
@@ -350,13 +348,36 @@ def parse_assumptions(assume: Iterable[str], catalogue: SchemeCatalogue) -> dict
             raise QueryError(f"--assume '{text}': write SCHEME/ELEMENT=holds or SCHEME/ELEMENT=fails, "
                              "e.g. --assume self-defence/armed-attack=holds")
         if element not in catalogue.elements:
-            raise QueryError(f"--assume '{text}': unknown element '{element}'"
-                             f"{did_you_mean(element, catalogue.elements)}; elements are SCHEME/ELEMENT ids "
-                             "of the legal tests (kg query -e over ilk:SchemeElement lists them)")
+            raise QueryError(f"--assume '{text}': unknown element '{element}'{_nearest(element, catalogue)}")
         if found.get(element, value) != value:
             raise QueryError(f"--assume: '{element}' is assumed both to hold and to fail; keep one")
         found[element] = value
     return dict(sorted(found.items()))
+
+
+def _nearest(element: str, catalogue: SchemeCatalogue) -> str:
+    """What to say after "unknown element": within a known test, the nearest of its elements (by
+    the part after the "/" or the label, so that the test's name shared by every id does not make
+    any element look close) or the list of them; otherwise the nearest id, else the tests, each
+    of which ``kg scheme NAME`` shows with its elements."""
+    from ..corpus.fields import closest
+
+    def near(word: str, names: dict[str, str]) -> str:
+        found = closest(word, names)
+        return f" (did you mean '{found[0]}'?)" if found else ""
+
+    scheme, _, slug = element.rpartition("/")
+    if scheme in catalogue.schemes:
+        found = catalogue.schemes[scheme]
+        own = [*found.conditions, *found.exceptions]
+        names = {e.rpartition("/")[2]: e for e in own} | {catalogue.elements[e].label: e for e in own}
+        listed = ", ".join(e.rpartition("/")[2] for e in own)
+        return f"{near(slug, names)}; the elements of '{scheme}' are {listed} (kg scheme {scheme} shows them)"
+    names = {e: e for e in catalogue.elements} | {e.rpartition("/")[2]: e for e in catalogue.elements}
+    tests = list(catalogue.schemes)
+    listed = ", ".join(tests[:12]) + (f" and {len(tests) - 12} more" if len(tests) > 12 else "")
+    return (f"{near(element, names)}; write SCHEME/ELEMENT, e.g. self-defence/armed-attack; "
+            f"kg scheme NAME lists the elements of a test (tests: {listed})")
 
 
 def compile_theory(graph: nx.DiGraph, catalogue: SchemeCatalogue, preference: Preference,
