@@ -297,8 +297,19 @@ def caveat(theory: Theory) -> str:
     preference = theory.preference
     prefer = "none" if preference.is_none else (
         preference.name if preference.name == preference.order else f"{preference.name} ({preference.order})")
-    return (f"{STRUCTURED_READING}; assuming: {assumed}; preferring: {prefer} (decides rebuttals, "
+    if not preference.is_none:
+        prefer += f": {preference.ranking}"
+    text = (f"{STRUCTURED_READING}; assuming: {assumed}; preferring: {prefer} (decides rebuttals, "
             "underminings and element conflicts, never undercuts or plain attacks)")
+    if not preference.is_none:
+        text += f". {PREFERENCE_CAVEAT}"
+    return text
+
+
+# Said with every label found under a preference ordering.
+PREFERENCE_CAVEAT = ("A preference ranks claimants, not the strength of what each said: a hedged "
+                     "statement ('deeply concerned that ...') weighs as much as a firm one from a claimant "
+                     "of the same rank")
 
 
 def structured_reading(engine: Engine, scope: Scope | None = None, semantics: str = "grounded",

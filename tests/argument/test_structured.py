@@ -376,6 +376,25 @@ def test_assume_near_miss_still_suggests_the_element(catalogue):
         pytest.fail("no element with a slug long enough to mistype")
 
 
+@pytest.mark.parametrize("prefer", ["courts-first", "states-first", "experts-first", "judicial>state"])
+def test_the_caveat_says_what_a_preference_ranks(prefer):
+    """Finding 5 of the review: with --prefer, the caveat says in words which claimants rank above
+    which (each level's groups by their labels, in the ordering's order) and that a preference
+    ranks claimants, not the strength of their statements; without, it says neither."""
+    from kg.argument.preferences import load_catalogue
+    from kg.argument.structured import PREFERENCE_CAVEAT
+
+    preference = resolve(prefer)
+    caveat = run_json("--prefer", prefer)["caveat"]
+    assert PREFERENCE_CAVEAT in caveat and preference.ranking in caveat
+    groups = load_catalogue().groups
+    labels = [groups[g].label for level in preference.levels for g in level if g in groups]
+    positions = [preference.ranking.index(label) for label in labels]
+    assert positions == sorted(positions) and len(labels) == len({g for lv in preference.levels for g in lv
+                                                                   if g in groups})
+    assert PREFERENCE_CAVEAT not in run_json()["caveat"]
+
+
 def test_the_cli_offers_exactly_the_library_readings():
     from kg import cli as cli_module
     from kg.argument.structured import READINGS
