@@ -84,9 +84,10 @@ class _Words:
     def who(self, claim: str) -> str:
         return self.graph.nodes[claim].get("claimant_label") or self.graph.nodes[claim].get("claimant", claim)
 
-    def said(self, claim: str) -> str:
+    def said(self, claim: str, longest: int | None = None) -> str:
         node = self.graph.nodes[claim]
-        return f"'{_whole(' '.join((node.get('proposition') or node['label']).split()))}'"
+        text = " ".join((node.get("proposition") or node["label"]).split())
+        return f"'{_whole(text, LONGEST if longest is None else longest)}'"
 
     def element(self, e: str) -> str:
         found = self.catalogue.elements.get(e)
@@ -106,18 +107,19 @@ class _Words:
         return f"'{self.theory.preference.name}'"
 
 
-# a proposition longer than this is cut, at the end of a sentence where one ends late enough
-LONGEST = 300
+# a proposition longer than this is cut, at the end of a sentence where one ends late enough; one
+# quoted as the answer to an attack (the claim is quoted whole where it is the attacker) at ANSWER
+LONGEST, ANSWER = 300, 120
 
 
-def _whole(text: str) -> str:
-    """The proposition whole, or, past :data:`LONGEST` characters, cut at the last sentence end
+def _whole(text: str, longest: int = LONGEST) -> str:
+    """The proposition whole, or, past ``longest`` characters, cut at the last sentence end
     (else the last word) before it, with "…"."""
-    if len(text) <= LONGEST:
+    if len(text) <= longest:
         return text
-    head = text[:LONGEST]
+    head = text[:longest]
     end = max(head.rfind(". "), head.rfind("; "))
-    if end >= LONGEST // 2:
+    if end >= longest // 2:
         return head[:end + 1] + " …"
     return head.rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
@@ -260,8 +262,8 @@ def _short(words: _Words, attack: Attack) -> str:
     phrases = {
         "denies": f"{words.who(b) if b else ''} denies {words.element(e)}, on which it rests",
         "affirms": f"{words.who(b) if b else ''} affirms {words.element(e)}, which it denies",
-        "rebuts": f"{words.who(b) if b else ''} rebuts it ({words.said(b) if b else ''})",
-        "attacks": f"{words.who(b) if b else ''} attacks it ({words.said(b) if b else ''})",
+        "rebuts": f"{words.who(b) if b else ''} rebuts it ({words.said(b, ANSWER) if b else ''})",
+        "attacks": f"{words.who(b) if b else ''} attacks it ({words.said(b, ANSWER) if b else ''})",
         "undermines": f"{words.who(b) if b else ''} disputes the facts it rests on",
         "undercuts": f"{words.who(b) if b else ''} undercuts it",
         "exception": (f"{words.who(b) if b else ''} affirms the exception {words.element(e)} to the test "
@@ -415,12 +417,13 @@ def _join(words: _Words, groups: list[list], status: str) -> str:
 
 def _group_sentence(words: _Words, group: list, status: str) -> str:
     sentence = _sentence(words, *group[0], status)
-    also = list(dict.fromkeys(_also(words, reason) for _, reason, _ in group[1:]))
+    also = list(dict.fromkeys(_also(words, attack, reason) for attack, reason, _ in group[1:]))
     return sentence + (f" (it also {', '.join(also)})" if also else "")
 
 
-def _also(words: _Words, reason: Reason) -> str:
-    e = words.element(reason.element) if reason.element else ""
+def _also(words: _Words, attack: Attack, reason: Reason) -> str:
+    element = words.theory.literals[attack.attacker].element or reason.element
+    e = words.element(element) if element else "an element"
     return {"rebuts": "rebuts its conclusion", "attacks": "attacks its conclusion",
             "undermines": "disputes its account of the facts", "affirms": f"affirms {e}, which it denies",
             "denies": f"denies {e}", "undercuts": "undercuts the step to its conclusion",

@@ -310,6 +310,11 @@ def test_explain_counts_attacking_claims_and_quotes_them_whole(corpus_map):
         # one reason per attack: the basis shared by several steps is attacked once
         assert len(keys) == len(set(keys))
     assert crowded, "no claim with more attackers than are spelled out"
+    # regression: the other ways one claim attacks name their element (an exception was blank)
+    for prefer in ("courts-first", "states-first"):
+        for claim in run_json("--prefer", prefer)["claims"]:
+            text = claim["explanation"]["text"]
+            assert "exception ," not in text and "exception )" not in text, text
     waltz = next(c for c in answer["claims"] if c["claim"] == "us-waltz-justice")["explanation"]
     by = {r["by"] for r in waltz["reasons"]}
     assert f"Attacked by {len(by)} claims" in waltz["text"]
