@@ -491,6 +491,33 @@ def test_small_generated_theories_equal_py_arg_preferred(seed):
     check_against_py_arg(theory, preferred=True)
 
 
+@pytest.mark.parametrize(("events", "against", "within"), [
+    ((["ev1"], ["ev2"]), ([], []), {}),                      # two acts
+    ((["ev1"], ["ev1"]), ([], []), {}),                      # one act
+    ((["ev1"], ["part"]), ([], []), {"part": ["ev1"]}),      # an act within the other
+    (([], ["ev2"]), (["q"], ["q"]), {}),                     # no act on one side, one respondent
+    (([], ["ev2"]), (["q"], ["r"]), {}),                     # no act on one side, two respondents
+])
+def test_an_element_position_reaches_only_claims_about_the_same_case(events, against, within):
+    """Two claims, one affirming and one denying a condition of the test both apply: py_arg
+    finds a defeat between the two positions exactly when the theory's same-case rule says the
+    claims are about one case."""
+    graph = nx.DiGraph(event_within={"ev1": [], "ev2": [], "part": []} | within)
+    for i, (claim_events, claim_against, key) in enumerate(zip(events, against, ("affirms", "denies"),
+                                                               strict=True)):
+        graph.add_node(f"c{i}", claimant=f"p{i}", claimant_type="State", schemes=["s"],
+                       affirms=["s/a"] if key == "affirms" else [], denies=["s/a"] if key == "denies" else [],
+                       event_ids=claim_events, against_ids=claim_against)
+    theory = compile_theory(graph, small_catalogue(), resolve(None))
+    same = theory.claims["c0"].same_case(theory.claims["c1"])
+    _, defeats, _, _ = py_arg_answer(theory)
+    assert (("denies(c1,s/a)", "affirms(c0,s/a)") in defeats) == same
+    assert (("affirms(c0,s/a)", "denies(c1,s/a)") in defeats) == same
+    shared_event = bool(set(events[0]) & set(events[1])) or bool(within)
+    assert same == (shared_event if events[0] and events[1] else bool(set(against[0]) & set(against[1])))
+    check_against_py_arg(theory)
+
+
 def test_generated_theories_cover_every_kind_of_conflict():
     """The seeds above exercise rebuttals, underminings, plain attacks, undercuts not carried by an
     element, element conflicts, positions on one element about different cases (which are no
