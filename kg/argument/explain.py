@@ -5,7 +5,9 @@ which part of the claim's argument is at stake (its account of the facts, an ele
 test it affirms, denies or only assumes, its conclusion, or the step from the test to the
 conclusion), who attacks it, with what, and what decided the attack — the attacker's own standing,
 an assumption made with ``--assume``, or a preference ordering (which decides rebuttals,
-underminings and element conflicts only; contrary-based attacks succeed whatever it says).
+underminings and element conflicts only; contrary-based attacks succeed whatever it says). A claim
+that is out because it only assumed a condition of the test it applies is told so in those words,
+with the proof standard behind it: whoever applies a test bears the burden of its conditions.
 
 The explanation is derived from the defeat graph of :mod:`kg.argument.structured`: the attacks on
 the sub-arguments of the claim's argument, the attackers' labels and, for an attack that is itself

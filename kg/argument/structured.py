@@ -61,6 +61,10 @@ ORDERING = "last-link, elitist"
 # What every view of the structured labels says with them.
 STRUCTURED_READING = ("a structural reading of the annotated arguments (claims, the legal tests they apply "
                       "and their elements, the attacks between them), not a legal verdict")
+# Said with every label found under a preference ordering.
+PREFERENCE_CAVEAT = ("A preference ranks claimants, not the strength of what each said: a hedged "
+                     "statement ('deeply concerned that ...') weighs as much as a firm one from a claimant "
+                     "of the same rank")
 
 
 @dataclass(frozen=True)
@@ -305,11 +309,6 @@ def caveat(theory: Theory) -> str:
         text += f". {PREFERENCE_CAVEAT}"
     return text
 
-
-# Said with every label found under a preference ordering.
-PREFERENCE_CAVEAT = ("A preference ranks claimants, not the strength of what each said: a hedged "
-                     "statement ('deeply concerned that ...') weighs as much as a firm one from a claimant "
-                     "of the same rank")
 
 
 def structured_reading(engine: Engine, scope: Scope | None = None, semantics: str = "grounded",
