@@ -5,7 +5,9 @@ which part of the claim's argument is at stake (its account of the facts, an ele
 test it affirms, denies or only assumes, its conclusion, or the step from the test to the
 conclusion), who attacks it, with what, and what decided the attack — the attacker's own standing,
 an assumption made with ``--assume``, or a preference ordering (which decides rebuttals,
-underminings and element conflicts only; contrary-based attacks succeed whatever it says).
+underminings and element conflicts only; contrary-based attacks succeed whatever it says). A claim
+that is out because it only assumed a condition of the test it applies is told so in those words,
+with the proof standard behind it: whoever applies a test bears the burden of its conditions.
 
 The explanation is derived from the defeat graph of :mod:`kg.argument.structured`: the attacks on
 the sub-arguments of the claim's argument, the attackers' labels and, for an attack that is itself
@@ -24,6 +26,14 @@ from .theory import AFFIRMS, ASSUMES, BASIS, CLAIM, DENIES, FAILS, HOLDS, claim_
 
 # how many attacks one explanation spells out; the rest are counted
 SHOWN = 3
+
+# Case law putting the burden of a test's conditions on whoever invokes it, by scheme: named only
+# when the scheme's own sources (ontology/schemes.yaml) cite that judgment.
+BURDEN_CASES = {
+    "self-defence": ("Oil Platforms", "ICJ, Oil Platforms (Iran v. United States), 2003, para 57"),
+}
+BURDEN = ("Whoever applies a legal test bears the burden of showing that its conditions are met, so a "
+          "condition it does not assert falls to any denial, whatever the preference ordering")
 WORDS = {IN: "in", OUT: "out", UNDEC: "undecided"}
 
 
@@ -76,12 +86,10 @@ class _Words:
     def who(self, claim: str) -> str:
         return self.graph.nodes[claim].get("claimant_label") or self.graph.nodes[claim].get("claimant", claim)
 
-    def said(self, claim: str) -> str:
+    def said(self, claim: str, longest: int | None = None) -> str:
         node = self.graph.nodes[claim]
         text = " ".join((node.get("proposition") or node["label"]).split())
-        if len(text) > 90:
-            text = text[:90].rsplit(" ", 1)[0].rstrip(",;:") + " ..."
-        return f"'{text}'"
+        return f"'{_whole(text, LONGEST if longest is None else longest)}'"
 
     def element(self, e: str) -> str:
         found = self.catalogue.elements.get(e)
@@ -99,6 +107,23 @@ class _Words:
 
     def preference_name(self) -> str:
         return f"'{self.theory.preference.name}'"
+
+
+# a proposition longer than this is cut, at the end of a sentence where one ends late enough; one
+# quoted as the answer to an attack (the claim is quoted whole where it is the attacker) at ANSWER
+LONGEST, ANSWER = 300, 120
+
+
+def _whole(text: str, longest: int = LONGEST) -> str:
+    """The proposition whole, or, past ``longest`` characters, cut at the last sentence end
+    (else the last word) before it, with "…"."""
+    if len(text) <= longest:
+        return text
+    head = text[:longest]
+    end = max(head.rfind(". "), head.rfind("; "))
+    if end >= longest // 2:
+        return head[:end + 1] + " …"
+    return head.rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def _rounds(evaluation) -> dict[str, int]:
@@ -239,8 +264,8 @@ def _short(words: _Words, attack: Attack) -> str:
     phrases = {
         "denies": f"{words.who(b) if b else ''} denies {words.element(e)}, on which it rests",
         "affirms": f"{words.who(b) if b else ''} affirms {words.element(e)}, which it denies",
-        "rebuts": f"{words.who(b) if b else ''} rebuts it ({words.said(b) if b else ''})",
-        "attacks": f"{words.who(b) if b else ''} attacks it ({words.said(b) if b else ''})",
+        "rebuts": f"{words.who(b) if b else ''} rebuts it ({words.said(b, ANSWER) if b else ''})",
+        "attacks": f"{words.who(b) if b else ''} attacks it ({words.said(b, ANSWER) if b else ''})",
         "undermines": f"{words.who(b) if b else ''} disputes the facts it rests on",
         "undercuts": f"{words.who(b) if b else ''} undercuts it",
         "exception": (f"{words.who(b) if b else ''} affirms the exception {words.element(e)} to the test "
@@ -263,7 +288,9 @@ def explain_all(reading: Reading) -> dict[str, Explanation]:
 def _explain(words: _Words, claim: str) -> Explanation:
     evaluation, theory = words.reading.evaluation, words.theory
     label = evaluation.claim_labels[claim]
-    attacks = [a for sub in theory.sub_arguments(claim_literal(claim)) for a in attacks_on(theory, sub)]
+    # an attack on a sub-argument shared by several steps (its basis) is one attack
+    attacks = list(dict.fromkeys(a for sub in theory.sub_arguments(claim_literal(claim))
+                                 for a in attacks_on(theory, sub)))
     reasons, answers = [], []
     for attack in attacks:
         by, assumption = _source(words, attack)
@@ -291,23 +318,83 @@ def _text(words: _Words, claim: str, label: str, attacks: list[Attack], reasons:
         if not decisive:
             return (f"out{every}: in each extension one of the attacks on its argument is accepted, "
                     "though no one of them in all: "
-                    + _join([_sentence(words, *item, "open") for item in found if item[1].succeeds]))
-        first = _sentence(words, *decisive[0], "not defeated")
-        others = sorted({words.who(r.by) if r.by else f"your assumption ({r.assumption})"
-                         for _, r, _ in decisive[1:]})
-        plural = len(decisive) > 2
-        more = (f" It is also defeated by {len(decisive) - 1} more attack{'s' if plural else ''} "
-                f"that stand{'' if plural else 's'} (by {', '.join(others)}).") if decisive[1:] else ""
-        return f"out{every}: {first}.{more}"
+                    + _join(words, _groups([item for item in found if item[1].succeeds]), "open"))
+        if decisive[0][1].on == ASSUMES and decisive[0][1].by is not None:
+            first = _unasserted(words, claim, *decisive[0])
+        else:
+            first = _sentence(words, *decisive[0], "not defeated")
+        first_by = _attacker_key(decisive[0][1])
+        others = _groups([item for item in decisive if _attacker_key(item[1]) != first_by])
+        more = ""
+        if others:
+            names = _claimants(words, [group[0][1] for group in others])
+            more = (f" It is also defeated by {_count(len(others), 'more claim')} whose attack stands "
+                    f"(by {names}).")
+        return f"out{every}: {first}.{more}{_tally(words, found)}"
     rests = _rests(words, claim)
     if label == IN:
         if not found:
             return f"in: its argument rests on {rests}. Nothing in scope attacks it."
-        return (f"in{every}: its argument rests on {rests}. No attack on it stands: "
-                + _join([_sentence(words, *item, "answered") for item in found]))
+        return (f"in{every}: its argument rests on {rests}. No attack on it stands.{_tally(words, found)} "
+                + _join(words, _groups(found), "answered"))
     undecided = [item for item in found if item[1].succeeds and item[1].attacker == UNDEC]
-    return ("undecided: " + _join([_sentence(words, *item, "open") for item in undecided or found])
-            + (" Neither side defeats the other, so the conflict stays open." if undecided else ""))
+    ordered = undecided + [item for item in found if item not in undecided]
+    tail = " Neither side defeats the other, so the conflict stays open." if undecided else ""
+    return f"undecided:{_tally(words, found)} " + _join(words, _groups(ordered), "open") + tail
+
+
+def _attacker_key(reason: Reason) -> str:
+    return reason.by or f"--assume {reason.assumption}"
+
+
+def _groups(items: list) -> list[list]:
+    """The attacks grouped by attacking claim (or assumption), in the order of each one's first."""
+    found: dict[str, list] = {}
+    for item in items:
+        found.setdefault(_attacker_key(item[1]), []).append(item)
+    return list(found.values())
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+# how each kind of attack is counted: (one claim ..., several claims ...)
+TALLY = {"rebuts": ("rebuts its conclusion", "rebut its conclusion"),
+          "attacks": ("attacks its conclusion", "attack its conclusion"),
+          "undermines": ("disputes its account of the facts", "dispute its account of the facts"),
+          "affirms": ("affirms an element it denies", "affirm elements it denies"),
+          "denies": ("denies an element it rests on", "deny elements it rests on"),
+          "undercuts": ("undercuts the step to its conclusion", "undercut the step to its conclusion"),
+          "exception": ("affirms an exception to its test", "affirm exceptions to its test")}
+
+
+def _tally(words: _Words, items: list) -> str:
+    """" Attacked by 13 claims: 9 rebut its conclusion, 4 dispute its account of the facts." (a
+    claim attacking in two ways counts under each), or nothing when one claim attacks it."""
+    by_kind: dict[str, set[str]] = {}
+    for _, reason, _ in items:
+        if reason.by is not None:
+            by_kind.setdefault(reason.kind, set()).add(reason.by)
+    claims = {reason.by for _, reason, _ in items if reason.by is not None}
+    if len(claims) < 2:
+        return ""
+    parts = [f"{len(by)} {TALLY[kind][len(by) > 1]}" for kind, by in
+             sorted(by_kind.items(), key=lambda entry: (-len(entry[1]), entry[0]))]
+    return f" Attacked by {len(claims)} claims: {', '.join(parts)}."
+
+
+def _unasserted(words: _Words, claim: str, attack: Attack, reason: Reason, answer: Attack | None) -> str:
+    """The Carneades proof standard in words: the claim applies a test, does not assert one of
+    its conditions, and a denial of that condition stands."""
+    e = reason.element
+    element = words.catalogue.elements.get(e)
+    scheme = words.catalogue.schemes.get(element.scheme) if element else None
+    denial = f"{words.who(reason.by)} denies it ({words.said(reason.by)})"
+    case = BURDEN_CASES.get(scheme.id) if scheme else None
+    cited = f" ({case[1]})" if case and any(case[0] in source for source in scheme.sources) else ""
+    return (f"it applies {words.scheme_of(e)} but does not itself assert {words.element(e)}; the condition "
+            f"was only assumed, and {denial}. {BURDEN}{cited}")
 
 
 def _rests(words: _Words, claim: str) -> str:
@@ -320,10 +407,39 @@ def _rests(words: _Words, claim: str) -> str:
     return "; ".join(parts)
 
 
-def _join(sentences: list[str]) -> str:
-    more = len(sentences) - SHOWN
-    tail = f" (and {more} more attack{'s' if more != 1 else ''})" if more > 0 else ""
-    return "; ".join(sentences[:SHOWN]) + tail + "."
+def _join(words: _Words, groups: list[list], status: str) -> str:
+    """One sentence per attacking claim (its first attack, and the other ways it attacks), the
+    first :data:`SHOWN` spelled out, the rest named by claimant."""
+    sentences = [_group_sentence(words, group, status) for group in groups[:SHOWN]]
+    rest = groups[SHOWN:]
+    tail = (f" (and {_count(len(rest), 'more claim')}, by "
+            f"{_claimants(words, [group[0][1] for group in rest])})") if rest else ""
+    return "; ".join(sentences) + tail + "."
+
+
+def _group_sentence(words: _Words, group: list, status: str) -> str:
+    sentence = _sentence(words, *group[0], status)
+    also = list(dict.fromkeys(_also(words, attack, reason) for attack, reason, _ in group[1:]))
+    return sentence + (f" (it also {', '.join(also)})" if also else "")
+
+
+def _also(words: _Words, attack: Attack, reason: Reason) -> str:
+    element = words.theory.literals[attack.attacker].element or reason.element
+    e = words.element(element) if element else "an element"
+    return {"rebuts": "rebuts its conclusion", "attacks": "attacks its conclusion",
+            "undermines": "disputes its account of the facts", "affirms": f"affirms {e}, which it denies",
+            "denies": f"denies {e}", "undercuts": "undercuts the step to its conclusion",
+            "exception": f"affirms the exception {e}",
+            "assumption": "decides an element"}[reason.kind]
+
+
+def _claimants(words: _Words, reasons: list[Reason]) -> str:
+    """"Amnesty International (5), Blitz (2)": who made the claims, with how many each."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        who = words.who(reason.by) if reason.by else f"your assumption ({reason.assumption})"
+        counts[who] = counts.get(who, 0) + 1
+    return ", ".join(f"{who} ({n})" if n > 1 else who for who, n in sorted(counts.items()))
 
 
 def _sentence(words: _Words, attack: Attack, reason: Reason, answer: Attack | None, status: str) -> str:

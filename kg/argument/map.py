@@ -210,9 +210,14 @@ def argument_map(engine: Engine, scope: Scope | None = None) -> nx.DiGraph:
             graph.add_edge(source, target, relation="attacks", kind=kinds[0] if kinds else "attacks",
                            kinds=kinds or ["attacks"])
     scope = _resolve_scope(engine, scope)
-    keep = [n for n in graph.nodes if _in_scope(graph.nodes[n], scope, _ancestry(engine, scope))]
+    hierarchy = _hierarchy(engine)
+    keep = [n for n in graph.nodes if _in_scope(graph.nodes[n], scope, hierarchy)]
     scoped = graph.subgraph(keep).copy()
     scoped.graph["scheme_catalogue"] = scheme_catalogue(engine)
+    # the events each event of the map is part of, for the structured reading's "same case"
+    events = sorted({e for n in scoped for e in scoped.nodes[n]["event_ids"]})
+    scoped.graph["event_within"] = {e: sorted(nx.descendants(hierarchy, e)) if e in hierarchy else []
+                                    for e in events}
     return scoped
 
 
@@ -225,9 +230,8 @@ def _resolve_scope(engine: Engine, scope: Scope) -> Scope:
     return dataclasses.replace(scope, **found)
 
 
-def _ancestry(engine: Engine, scope: Scope) -> nx.DiGraph | None:
-    if scope.event is None and scope.norm is None:
-        return None
+def _hierarchy(engine: Engine) -> nx.DiGraph:
+    """Events and norms, each with an edge to what it is part of."""
     hierarchy = nx.DiGraph()
     for child, parent in engine.query(internal_query("argument-hierarchy")).rows:
         hierarchy.add_edge(_local(child), _local(parent))

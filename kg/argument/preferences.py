@@ -64,6 +64,23 @@ class Preference:
         """The ordering as ``kg map --prefer`` writes it inline: ``judicial > expert = un-organ``."""
         return " > ".join(" = ".join(level) for level in self.levels)
 
+    @property
+    def ranking(self) -> str:
+        """The ordering in words, from its groups' labels: "courts; then expert bodies and
+        international organisations, equally; then states, NGOs and everyone else, equally";
+        claimants in no group listed rank below all ("then everyone else")."""
+        def level_words(level: tuple[str, ...]) -> str:
+            names = [self.groups[g].label if g in self.groups else
+                     ("everyone else" if g == OTHERS else g) for g in level]
+            if len(names) == 1:
+                return names[0]
+            return f"{', '.join(names[:-1])} and {names[-1]}, equally"
+
+        words = [level_words(level) for level in self.levels]
+        if words and not any(OTHERS in level for level in self.levels):
+            words.append("everyone else")
+        return "; then ".join(words)
+
     def group_of(self, claimant: str, claimant_type: str | None) -> str | None:
         """The group of the ordering a claimant falls in (by id first, then by type, the highest
         level first), ``others`` when the ordering lists it, else None."""

@@ -18,10 +18,10 @@ with it (:meth:`Theory.conflicts`), and comparing the two arguments as py_arg's 
 ordering does. The tests check that arguments and defeats equal py_arg's, on the corpus and on
 generated theories with assumptions and preferences.
 
-Bounds. Element conflicts are pooled over the claims in scope, so a thousand affirmations and a
-thousand denials of one element are a million defeats: the defeat relation can grow with the
-square of the claims. It is built one conflict-connected part of the theory at a time, smallest
-first, within :data:`kg.limits.STRUCTURED_DEFEATS` defeats and
+Bounds. Element conflicts are pooled over the claims in scope about the same case, so a thousand
+affirmations and a thousand denials of one element in one case are a million defeats: the defeat
+relation can grow with the square of the claims. It is built one conflict-connected part of the
+theory at a time, smallest first, within :data:`kg.limits.STRUCTURED_DEFEATS` defeats and
 :data:`kg.limits.STRUCTURED_SECONDS`; the claims of a part that does not fit are labelled undec
 and marked ``bound_reached`` (a :class:`~kg.errors.BoundReached` warning says so), everything else
 is exact — no defeat ever crosses parts, so each part's labels are its own. The preferred and
@@ -61,6 +61,10 @@ ORDERING = "last-link, elitist"
 # What every view of the structured labels says with them.
 STRUCTURED_READING = ("a structural reading of the annotated arguments (claims, the legal tests they apply "
                       "and their elements, the attacks between them), not a legal verdict")
+# Said with every label found under a preference ordering.
+PREFERENCE_CAVEAT = ("A preference ranks claimants, not the strength of what each said: a hedged "
+                     "statement ('deeply concerned that ...') weighs as much as a firm one from a claimant "
+                     "of the same rank")
 
 
 @dataclass(frozen=True)
@@ -142,16 +146,30 @@ class _Parts:
 
     def __init__(self, theory: Theory):
         self.parent = {c: c for c in theory.claims}
+        # claims about the same case share a key (an event, one it is part of, or a party), so
+        # joining the positions on an element key by key joins every pair in conflict (and perhaps
+        # more: parts may be coarser than the conflicts, never finer), without testing each pair
+        keys = {c: claim.reach | claim.parties for c, claim in theory.claims.items()}
         for e, deny in theory.deniers.items():
             others = theory.affirmers.get(e, set()) | theory.assumers.get(e, set())
             if deny and others:
-                self.join(*deny, *others)
-        for d in theory.claims:
-            for x in theory.exceptions_against(d):
-                self.join(d, *(a for a in theory.affirmers.get(x, ()) if a != d))
+                self._join_by_key(deny, others, keys)
+        for s, appliers in theory.appliers.items():
+            for x in theory.catalogue.schemes[s].exceptions:
+                self._join_by_key(appliers, theory.affirmers.get(x, set()), keys)
         for pairs in (theory.rebuttals, theory.underminings, theory.plain_attackers, theory.undercutters):
             for a, others in pairs.items():
                 self.join(a, *others)
+
+    def _join_by_key(self, one: set[str], other: set[str], keys: dict[str, frozenset[str]]) -> None:
+        by_key: dict[str, list[str]] = {}
+        for c in sorted(one | other):
+            for key in keys[c]:
+                by_key.setdefault(key, []).append(c)
+        for key in sorted(by_key):
+            found = by_key[key]
+            if any(c in one for c in found) and any(c in other for c in found):
+                self.join(*found)
 
     def find(self, c: str) -> str:
         root = c
@@ -283,8 +301,14 @@ def caveat(theory: Theory) -> str:
     preference = theory.preference
     prefer = "none" if preference.is_none else (
         preference.name if preference.name == preference.order else f"{preference.name} ({preference.order})")
-    return (f"{STRUCTURED_READING}; assuming: {assumed}; preferring: {prefer} (decides rebuttals, "
+    if not preference.is_none:
+        prefer += f": {preference.ranking}"
+    text = (f"{STRUCTURED_READING}; assuming: {assumed}; preferring: {prefer} (decides rebuttals, "
             "underminings and element conflicts, never undercuts or plain attacks)")
+    if not preference.is_none:
+        text += f". {PREFERENCE_CAVEAT}"
+    return text
+
 
 
 def structured_reading(engine: Engine, scope: Scope | None = None, semantics: str = "grounded",

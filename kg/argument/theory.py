@@ -18,8 +18,17 @@ the structured framework that reads exactly that, and python-argumentation (py_a
   ``establishes`` (self-defence establishes the self-defence exception to the prohibition of
   force), is concluded from the claim, ``claim(c) => affirms(c,x)``, and undercuts the main rule
   of every other claim applying ``S`` (it is a contrary of the rule's name).
-- Element conflicts, pooled over the claims in scope: ``affirms(a,e)`` and ``denies(b,e)`` are
-  contradictory, and ``denies(b,e)`` is a contrary of ``assumes(a,e)``, for claims ``a != b``.
+- Element conflicts, between claims about the same case: ``affirms(a,e)`` and ``denies(b,e)`` are
+  contradictory, and ``denies(b,e)`` is a contrary of ``assumes(a,e)``, for claims ``a != b`` about
+  the same case (see below); an affirmed exception undercuts only claims about the same case too.
+- The same case, as a lawyer reads it — *same act, same respondent*: two claims that each concern
+  events (``concerns``) are about the same case when an event of one is an event of the other or
+  part of it (``isPartOf``, either way: a strike within a military build-up); when either concerns
+  no event, they are when they share a party: the claimant of one, or someone it is ``against``,
+  is the claimant of the other or someone the other is against. So the United States denying that
+  its raid on Caracas was "against another State" does not answer a claim about its threats
+  against Greenland. Assumptions made with ``--assume`` stay global: they say an element holds or
+  fails in every case in scope.
 - ``rebuts(a,b)``: ``claim(a)`` and ``claim(b)`` are contradictory. ``undermines(a,b)``:
   ``basis(a)`` and ``basis(b)`` are contradictory, the two accounts of the facts cannot both stand.
   A plain ``attacks(a,b)``: ``claim(a)`` is a contrary of ``claim(b)`` (it succeeds whatever the
@@ -63,6 +72,7 @@ from .preferences import Preference
 
 _SCHEME_BASE = "https://w3id.org/ilkg/scheme/"
 _ILK = "https://w3id.org/ilkg/ontology#"
+_DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 
 # what ``--assume`` takes after the "="
 HOLDS, FAILS = "holds", "fails"
@@ -90,6 +100,7 @@ class Scheme:
     conditions: tuple[str, ...]
     exceptions: tuple[str, ...]
     establishes: tuple[str, ...]  # exceptions of other schemes its conclusion establishes
+    sources: tuple[str, ...] = ()  # where the test is stated (instruments, judgments)
 
 
 @dataclass(frozen=True)
@@ -103,12 +114,16 @@ class SchemeCatalogue:
     def read(cls, engine: Engine) -> SchemeCatalogue:
         found: dict[str, dict] = {}
         elements: dict[str, Element] = {}
+        sources: dict[str, list[str]] = {}
         for scheme, scheme_label, prop, value, value_label in engine.query(
                 internal_query("argument-scheme-elements")).rows:
             sid = str(scheme).removeprefix(_SCHEME_BASE)
             entry = found.setdefault(sid, {"label": str(scheme_label or sid), "condition": [],
                                            "exception": [], "establishes": []})
             vid = str(value).removeprefix(_SCHEME_BASE)
+            if str(prop) == _DCTERMS_SOURCE:
+                sources.setdefault(sid, []).append(str(value_label))
+                continue
             kind = str(prop).removeprefix(_ILK)
             if kind == "establishes":
                 entry["establishes"].append(vid)
@@ -119,7 +134,8 @@ class SchemeCatalogue:
             entry[role].append(vid)
             elements[vid] = Element(vid, sid, role, str(value_label) if value_label is not None else vid)
         schemes = {sid: Scheme(sid, e["label"], tuple(e["condition"]), tuple(e["exception"]),
-                               tuple(e["establishes"])) for sid, e in sorted(found.items())}
+                               tuple(e["establishes"]), tuple(sorted(sources.get(sid, ()))))
+                   for sid, e in sorted(found.items())}
         return cls(schemes, dict(sorted(elements.items())))
 
 
@@ -176,6 +192,15 @@ class ClaimPositions:
     denied: tuple[str, ...]
     assumed: tuple[str, ...]  # conditions of its tests it takes no position on
     exceptions: tuple[str, ...]  # exceptions it affirms or its tests establish, from the claim
+    events: frozenset[str] = frozenset()  # the events it concerns
+    reach: frozenset[str] = frozenset()  # those events and every event they are part of
+    parties: frozenset[str] = frozenset()  # its claimant and whom it is against
+
+    def same_case(self, other: ClaimPositions) -> bool:
+        """Whether this claim and ``other`` are about the same case (see the module docstring)."""
+        if self.events and other.events:
+            return bool(self.reach & other.events or other.reach & self.events)
+        return bool(self.parties & other.parties)
 
 
 @dataclass
@@ -272,15 +297,15 @@ class Theory:
         elif info.kind == BASIS:
             yield from ((basis(b), True) for b in sorted(self.underminings.get(c, ())))
         elif info.kind == AFFIRMS:
-            yield from ((position(DENIES, b, e), True) for b in sorted(self.deniers.get(e, ())) if b != c)
+            yield from ((position(DENIES, b, e), True) for b in self._about(c, self.deniers.get(e, ())))
             if self.assumptions.get(e) == FAILS:
                 yield axiom(FAILS, e), True
         elif info.kind == DENIES:
-            yield from ((position(AFFIRMS, a, e), True) for a in sorted(self.affirmers.get(e, ())) if a != c)
+            yield from ((position(AFFIRMS, a, e), True) for a in self._about(c, self.affirmers.get(e, ())))
             if self.assumptions.get(e) == HOLDS:
                 yield axiom(HOLDS, e), True
         elif info.kind == ASSUMES:
-            yield from ((position(DENIES, b, e), False) for b in sorted(self.deniers.get(e, ())) if b != c)
+            yield from ((position(DENIES, b, e), False) for b in self._about(c, self.deniers.get(e, ())))
             if self.assumptions.get(e) == FAILS:
                 yield axiom(FAILS, e), False
         elif info.kind == HOLDS:
@@ -290,9 +315,14 @@ class Theory:
         elif info.kind == "rule":
             yield from self._undercutters(c)
 
+    def _about(self, c: str, pool: Iterable[str]) -> list[str]:
+        """The claims of ``pool`` other than ``c`` about the same case as ``c``, sorted."""
+        mine = self.claims[c]
+        return sorted(b for b in pool if b != c and mine.same_case(self.claims[b]))
+
     def _undercutters(self, d: str) -> Iterator[tuple[str, bool]]:
         for x in self.exceptions_against(d):
-            yield from ((position(AFFIRMS, a, x), False) for a in sorted(self.affirmers.get(x, ())) if a != d)
+            yield from ((position(AFFIRMS, a, x), False) for a in self._about(d, self.affirmers.get(x, ())))
             if self.assumptions.get(x) == HOLDS:
                 yield axiom(HOLDS, x), False
         yield from ((claim_literal(b), False) for b in sorted(self.undercutters.get(d, ())))
@@ -310,8 +340,6 @@ def _sorted_unique(items: Iterable[str]) -> tuple[str, ...]:
 def parse_assumptions(assume: Iterable[str], catalogue: SchemeCatalogue) -> dict[str, str]:
     """``["self-defence/armed-attack=holds", ...]`` as ``{element: "holds"|"fails"}``, checked
     against the legal tests of the graph (an unknown element is an error, with the nearest ids)."""
-    from ..corpus.fields import did_you_mean
-
     found: dict[str, str] = {}
     for text in assume:
         element, sep, value = text.partition("=")
@@ -320,13 +348,36 @@ def parse_assumptions(assume: Iterable[str], catalogue: SchemeCatalogue) -> dict
             raise QueryError(f"--assume '{text}': write SCHEME/ELEMENT=holds or SCHEME/ELEMENT=fails, "
                              "e.g. --assume self-defence/armed-attack=holds")
         if element not in catalogue.elements:
-            raise QueryError(f"--assume '{text}': unknown element '{element}'"
-                             f"{did_you_mean(element, catalogue.elements)}; elements are SCHEME/ELEMENT ids "
-                             "of the legal tests (kg query -e over ilk:SchemeElement lists them)")
+            raise QueryError(f"--assume '{text}': unknown element '{element}'{_nearest(element, catalogue)}")
         if found.get(element, value) != value:
             raise QueryError(f"--assume: '{element}' is assumed both to hold and to fail; keep one")
         found[element] = value
     return dict(sorted(found.items()))
+
+
+def _nearest(element: str, catalogue: SchemeCatalogue) -> str:
+    """What to say after "unknown element": within a known test, the nearest of its elements (by
+    the part after the "/" or the label, so that the test's name shared by every id does not make
+    any element look close) or the list of them; otherwise the nearest id, else the tests, each
+    of which ``kg scheme NAME`` shows with its elements."""
+    from ..corpus.fields import closest
+
+    def near(word: str, names: dict[str, str]) -> str:
+        found = closest(word, names)
+        return f" (did you mean '{found[0]}'?)" if found else ""
+
+    scheme, _, slug = element.rpartition("/")
+    if scheme in catalogue.schemes:
+        found = catalogue.schemes[scheme]
+        own = [*found.conditions, *found.exceptions]
+        names = {e.rpartition("/")[2]: e for e in own} | {catalogue.elements[e].label: e for e in own}
+        listed = ", ".join(e.rpartition("/")[2] for e in own)
+        return f"{near(slug, names)}; the elements of '{scheme}' are {listed} (kg scheme {scheme} shows them)"
+    names = {e: e for e in catalogue.elements} | {e.rpartition("/")[2]: e for e in catalogue.elements}
+    tests = list(catalogue.schemes)
+    listed = ", ".join(tests[:12]) + (f" and {len(tests) - 12} more" if len(tests) > 12 else "")
+    return (f"{near(element, names)}; write SCHEME/ELEMENT, e.g. self-defence/armed-attack; "
+            f"kg scheme NAME lists the elements of a test (tests: {listed})")
 
 
 def compile_theory(graph: nx.DiGraph, catalogue: SchemeCatalogue, preference: Preference,
@@ -337,8 +388,10 @@ def compile_theory(graph: nx.DiGraph, catalogue: SchemeCatalogue, preference: Pr
     of no test (a graph built with an older catalogue)."""
     schemes, elements = catalogue.schemes, catalogue.elements
     theory = Theory({}, catalogue, preference, dict(sorted((assumptions or {}).items())))
+    within = graph.graph.get("event_within") or {}
     for c in sorted(graph):
         node = graph.nodes[c]
+        events = frozenset(node.get("event_ids") or ())
         applied = tuple(s for s in node.get("schemes", ()) if s in schemes)
         affirms, denies = set(node.get("affirms", ())), set(node.get("denies", ()))
         exceptions = {e for e in affirms if e in elements and elements[e].role == "exception"}
@@ -348,7 +401,9 @@ def compile_theory(graph: nx.DiGraph, catalogue: SchemeCatalogue, preference: Pr
         theory.claims[c] = ClaimPositions(
             c, node.get("claimant", ""), preference.rank(node.get("claimant", ""), node.get("claimant_type")),
             applied, _sorted_unique(affirms - exceptions), _sorted_unique(denies),
-            _sorted_unique(conditions - affirms - denies), _sorted_unique(exceptions))
+            _sorted_unique(conditions - affirms - denies), _sorted_unique(exceptions), events,
+            events.union(*(within.get(e, ()) for e in events)),
+            frozenset([node.get("claimant", ""), *(node.get("against_ids") or ())]))
     for claim in theory.claims.values():
         _compile_claim(theory, claim)
     for e, value in theory.assumptions.items():
@@ -411,6 +466,8 @@ def _undercut_carried(theory: Theory, a: str, b: str) -> bool:
     """Whether an element position already carries ``a``'s undercut of ``b``: ``a`` denies a
     condition of a test ``b`` applies that ``b`` affirms or assumes, or affirms one of its exceptions."""
     attacker, target = theory.claims[a], theory.claims[b]
+    if not attacker.same_case(target):
+        return False  # no element conflict between them: the undercut is the annotation's own
     schemes = theory.catalogue.schemes
     for s in target.schemes:
         if any(e in attacker.denied and e not in target.denied for e in schemes[s].conditions):
