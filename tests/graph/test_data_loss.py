@@ -26,6 +26,7 @@ import rdflib
 from kg.errors import CorpusError, OutputError, ShapeError
 from kg.graph.formats import FORMATS
 from kg.graph.pipeline import build
+from kg.graph.validation import CACHE_NAME
 
 from ..conftest import CORPUS, MINI_DOC, one_document_corpus
 
@@ -104,6 +105,12 @@ def test_shacl_violation_keeps_the_previous_output(tmp_path, monkeypatch):
     assert leftovers(target.parent, target) == []
 
 
+def forget_builds(target: Path) -> None:
+    """Drop the record of what ``target`` was built from, so that the next build with the same
+    inputs runs (through the parse and verdict caches) instead of leaving the output as it is."""
+    (target.parent / CACHE_NAME / "builds.json").unlink()
+
+
 class _FailingStream:
     """A binary stream that takes ``budget`` bytes, then fails as a full disk or a bug would."""
 
@@ -140,6 +147,7 @@ def test_writer_failing_half_way_keeps_the_previous_output(tmp_path, monkeypatch
         return real_write(writer, built, _FailingStream(stream, 20_000, error), on_unit)
 
     monkeypatch.setattr(writer, "write", failing_write)
+    forget_builds(target)
     with pytest.raises(expected):
         build(root, target, fmt, jobs=1)
     assert target.read_bytes() == previous
@@ -157,6 +165,7 @@ def test_failed_flush_to_disk_keeps_the_previous_output(tmp_path, monkeypatch):
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
+    forget_builds(target)
     with pytest.raises(OutputError, match="Input/output error"):
         build(root, target, jobs=1)
     assert target.read_bytes() == previous
