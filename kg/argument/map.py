@@ -22,6 +22,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -32,6 +33,9 @@ from ..sparql.engines import Engine, open_engine
 from ..sparql.identifiers import Identifiers
 from ..sparql.saved_queries import internal_query
 from .semantics import label_map
+
+if TYPE_CHECKING:  # structured imports this module
+    from .structured import Reading
 
 # ilk: property -> (node attribute with labels, node attribute with ids)
 LIST_PROPERTIES = {"against": ("against", "against_ids"), "invokes": ("norms", "norm_ids"),
@@ -276,6 +280,16 @@ def read_map_of(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | N
     (:func:`argument_map_of`). ``graph.graph`` says which: ``reading``, ``semantics``, for the
     structured reading ``assumptions``, ``preference`` and ``ordering``, and ``caveat``, what the
     labels are and are not."""
+    return reading_of(corpus_dir=corpus_dir, data=data, scope=scope, semantics=semantics,
+                      reading=reading, assume=assume, prefer=prefer)[0]
+
+
+def reading_of(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | None = None,
+               scope: Scope | None = None, semantics: str = "grounded", reading: str = "structured",
+               assume=(), prefer: str | None = None) -> tuple[nx.DiGraph, Reading | None]:
+    """:func:`read_map_of`'s map, and for the structured reading the
+    :class:`~kg.argument.structured.Reading` it came from (its theory explains the labels; None for
+    the abstract reading). One place checks the options, for ``kg map`` and ``kg export`` alike."""
     from .semantics import READING
     from .structured import READINGS, caveat, structured_reading_of
 
@@ -288,8 +302,8 @@ def read_map_of(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | N
                              "--reading structured")
         graph = argument_map_of(corpus_dir=corpus_dir, data=data, scope=scope, semantics=semantics)
         graph.graph.update(reading="abstract", caveat=READING)
-        return graph
+        return graph, None
     found = structured_reading_of(corpus_dir=corpus_dir, data=data, scope=scope, semantics=semantics,
                                   assume=assume, prefer=prefer)
     found.graph.graph["caveat"] = caveat(found.theory)
-    return found.graph
+    return found.graph, found

@@ -17,9 +17,8 @@ from pathlib import Path
 from ..corpus.fields import did_you_mean
 from ..errors import QueryError
 from ..graph.pipeline import DEFAULT_CORPUS
-from .map import Scope, argument_map_of, claim_parties, claim_text
-from .semantics import READING
-from .structured import ORDERING, READINGS, caveat, structured_reading_of
+from .map import Scope, claim_parties, claim_text, reading_of
+from .structured import ORDERING
 
 
 def map_report(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | None = None,
@@ -28,27 +27,21 @@ def map_report(*, corpus_dir: Path | str = DEFAULT_CORPUS, data: Path | str | No
     """The claims of the map of ``scope`` with their acceptance under ``reading``, and what the
     labels were found under (for the structured reading: assumptions, preference, ordering and an
     explanation per claim). ``explain``: keep only that claim (an unknown id is an error)."""
-    if reading not in READINGS:
-        raise QueryError(f"unknown reading '{reading}'; known: {', '.join(READINGS)}")
-    assume = list(assume)
-    if reading == "abstract" and (assume or prefer or explain):
-        raise QueryError("--assume, --prefer and --explain read the structured argument; drop them or use "
-                         "--reading structured")
-    if reading == "abstract":
-        graph = argument_map_of(corpus_dir=corpus_dir, data=data, scope=scope, semantics=semantics)
+    if reading == "abstract" and explain:
+        raise QueryError("--explain reads the structured argument; drop it or use --reading structured")
+    graph, found = reading_of(corpus_dir=corpus_dir, data=data, scope=scope, semantics=semantics,
+                              reading=reading, assume=assume, prefer=prefer)
+    if found is None:
         explanations = None
-        head = {"reading": "abstract", "semantics": semantics, "caveat": READING}
+        head = {"reading": "abstract", "semantics": semantics, "caveat": graph.graph["caveat"]}
     else:
         from .explain import explain_all
 
-        found = structured_reading_of(corpus_dir=corpus_dir, data=data, scope=scope, semantics=semantics,
-                                      assume=assume, prefer=prefer)
-        graph, theory = found.graph, found.theory
-        preference = theory.preference
+        preference = found.theory.preference
         head = {"reading": "structured", "semantics": semantics, "ordering": ORDERING,
-                "assumptions": dict(theory.assumptions),
+                "assumptions": dict(found.theory.assumptions),
                 "preference": {"name": preference.name, "order": preference.order},
-                "caveat": caveat(theory)}
+                "caveat": graph.graph["caveat"]}
         explanations = explain_all(found)
     if explain is not None and explain not in graph:
         raise QueryError(f"claim '{explain}' is not in the map{did_you_mean(explain, graph.nodes)}"
