@@ -583,7 +583,7 @@ def export(fmt: str, output: Path, corpus_dir: Path, data: Path | None, event: s
 @click.option("--quotes", is_flag=True, help="Show the quotes of the claims in each cell.")
 @click.option("--wide", is_flag=True, help="One line per element (else wrapped to the terminal).")
 @click.option("-o", "--output", type=OutputPath(dir_okay=False, path_type=Path),
-              help="Write to this file (for html, default build/scheme-NAME.html); else stdout.")
+              help="Write to this file (html: build/scheme-ID.html, ID the test found); else stdout.")
 @corpus_option
 @data_option("Read")
 @scope_options
@@ -610,9 +610,8 @@ def scheme(name: str, fmt: str, quotes: bool, wide: bool, output: Path | None, c
     from .argument.map import Scope
     from .views.scheme import scheme_of
 
-    if fmt == "html" and output is None:
-        output = Path("build") / f"scheme-{name}.html"
     result = scheme_of(name, fmt, corpus_dir=corpus_dir, data=data, quotes=quotes, output=output,
+                       html_folder=Path("build"),
                        width=table_width(wide) if fmt == "table" else None,
                        scope=Scope.parse(event, actor, norm, since, until))
     if isinstance(result, Path):

@@ -347,31 +347,42 @@ def scheme_output(engine: Engine, name: str, fmt: str = "table", *, scope: Scope
                   quotes: bool = False, width: int | None = None,
                   corpus_dir: Path | str | None = None) -> str:
     """The table of legal test ``name`` over the claims in ``scope``, in format ``fmt``."""
+    return _scheme_text(engine, name, fmt, scope=scope, quotes=quotes, width=width,
+                        corpus_dir=corpus_dir)[0]
+
+
+def _scheme_text(engine: Engine, name: str, fmt: str, *, scope: Scope | None, quotes: bool,
+                 width: int | None, corpus_dir: Path | str | None) -> tuple[str, SchemeTable]:
     if fmt not in FORMATS:
         raise SetupError(f"unknown format '{fmt}' for kg scheme; known: {', '.join(FORMATS)}")
     graph = argument_map(engine, scope)
     table = scheme_table(graph, name, element_order(corpus_dir))
     if fmt == "table":
-        return table_text(table, quotes=quotes, width=width)
+        return table_text(table, quotes=quotes, width=width), table
     if fmt == "md":
-        return table_markdown(table, quotes=quotes)
+        return table_markdown(table, quotes=quotes), table
     if fmt == "csv":
-        return table_csv(table, quotes=quotes)
+        return table_csv(table, quotes=quotes), table
     from ..argument.toggles import toggle_model
 
     return scheme_html(table, toggle_model(graph, engine=engine),
-                       summary=_scope_summary(scope, graph.number_of_nodes()))
+                       summary=_scope_summary(scope, graph.number_of_nodes())), table
 
 
 def scheme_of(name: str, fmt: str = "table", *, corpus_dir: Path | str = DEFAULT_CORPUS,
               data: Path | str | None = None, scope: Scope | None = None, quotes: bool = False,
-              width: int | None = None, output: Path | str | None = None) -> str | Path:
-    """``kg scheme``: the table as text, or written atomically to ``output`` (then its path)."""
+              width: int | None = None, output: Path | str | None = None,
+              html_folder: Path | str | None = None) -> str | Path:
+    """``kg scheme``: the table as text, or written atomically to ``output`` (then its path). An
+    HTML page with no ``output`` goes to ``html_folder``/scheme-ID.html, named by the test found
+    (``kg scheme "Self-defence"`` writes scheme-self-defence.html, not a file named as typed)."""
     if output is not None:
         check_output(output)
     engine = open_engine("oxigraph", corpus_dir=corpus_dir, data=data)
-    text = scheme_output(engine, name, fmt, scope=scope, quotes=quotes, width=width,
-                         corpus_dir=None if data is not None else corpus_dir)
+    text, table = _scheme_text(engine, name, fmt, scope=scope, quotes=quotes, width=width,
+                               corpus_dir=None if data is not None else corpus_dir)
+    if output is None and fmt == "html" and html_folder is not None:
+        output = check_output(Path(html_folder) / f"scheme-{table.scheme.id}.html")
     if output is None:
         return text
     write_atomic(output, text.encode("utf-8"))

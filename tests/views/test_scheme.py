@@ -224,6 +224,17 @@ def test_cli_takes_a_tests_label():
     assert by_label.stdout == by_id.stdout
 
 
+def test_an_html_page_is_named_by_the_test_found_not_as_typed(tmp_path, monkeypatch):
+    """``-f html`` without ``-o`` writes build/scheme-ID.html: a label typed with capitals or
+    spaces names the test's file, not a file of its own."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["scheme", "SELF-DEFENCE", "--corpus", str(CORPUS), "-f", "html"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "build").iterdir()] == ["scheme-self-defence.html"]
+    assert "wrote build/scheme-self-defence.html" in result.output
+
+
 def test_cli_prints_formats_and_scopes(tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["scheme", "self-defence", "--corpus", str(CORPUS), "-f", "md"],
