@@ -95,7 +95,7 @@ def open_page(browser, page_file: Path, timeout_s: float) -> dict:
 def measure(name: str, corpus: Path | None, out: Path, browser, timeout_s: float) -> dict:
     """Write the page of ``corpus`` (the seed corpus if None) and open it."""
     page_file = out / f"{name}.html"
-    command = kg("render", "-o", str(page_file), *(["--corpus", str(corpus)] if corpus else []))
+    command = kg("render", "-o", str(page_file), "--corpus", str(corpus or REPO / "corpus"))
     render_s = timed(command)
     result = {"name": name, "render_s": round(render_s, 3),
               "page_mb": round(page_file.stat().st_size / 1e6, 2)}
