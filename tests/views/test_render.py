@@ -670,6 +670,10 @@ def test_five_thousand_nodes_render_fast_and_open(visit, tmp_path):
     assert opened < 60, f"opening the page of 5,000 nodes took {opened:.1f} s"
     first = visit.js("ilkg.firstView")
     assert visit.shown() == first and 0 < len(first) < 100  # the main dispute first, not 5,000 nodes
+    assert visit.js("ilkg.nodes.length") == len(first)  # an overview: the rest is not built up front
+    claims_in_all = sum(1 for key in graph if key.startswith("claim:"))
+    status = visit.page.text_content("#status")
+    assert f"({claims_in_all:,} claims in all)" in status and "“Show all” draws them all" in status
     visit.page.click("#reset")  # "Show all"
     assert visit.js("ilkg.network.body.data.nodes.length") == 5000
     assert visit.js("ilkg.network.body.data.edges.length") == graph.number_of_edges()

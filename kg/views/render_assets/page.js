@@ -7,7 +7,9 @@
  * the view lets through, and positions are kept in the DataSet so that nodes come back where
  * they were. The main dispute (data.firstView) is laid out first, on its own; then the rest around
  * it, the main dispute held in place; the page then opens on the main dispute, and "Show all"
- * shows the rest where the layout put it. The labels are recomputed by
+ * shows the rest where the layout put it. A large page (positions computed when it was written, no
+ * physics) opens on the main dispute alone, an overview: the network gets the rest of the nodes
+ * only when "Show all" or a filter asks, so that it is drawn in seconds. The labels are recomputed by
  * the script shared with the page of `kg scheme` (window.ilkgAssumptions).
  */
 (function () {
@@ -47,12 +49,15 @@
 
   for (const node of data.nodes) {
     if (node.kind === "claim" && node.acceptance) node.card.label = node.acceptance;
-    node.title = card(node.card);
     node.search = [node.id, node.label, node.card.title].join("\n").toLowerCase();
     byId.set(node.id, node);
   }
+  // Hover cards are DOM elements: built only for the nodes and edges given to the network.
+  function withTitle(item) {
+    if (!item.title) item.title = card(item.from === undefined ? item.card : { title: item.card, rows: [] });
+    return item;
+  }
   for (const edge of data.edges) {
-    edge.title = card({ title: edge.card, rows: [] });
     for (const [one, other] of [[edge.from, edge.to], [edge.to, edge.from]]) {
       if (byId.get(one).kind !== "claim" && byId.get(other).kind === "claim") {
         if (!neighbours.has(one)) neighbours.set(one, []);
@@ -62,11 +67,26 @@
   }
 
   const firstView = data.firstView ? new Set(data.firstView) : null;
+  const totalClaims = data.nodes.filter((node) => node.kind === "claim").length;
+  // A large page (laid out in advance, no physics) with a first view starts from an overview: the
+  // network is given only the first view's nodes, and the rest when "Show all" or a filter asks
+  // (allBuilt()), since creating thousands of vis-network nodes up front takes seconds.
+  let overview = Boolean(firstView) && !data.options.physics.enabled;
   // null: no filter, everything is shown; else the Set of shown node ids. A page with a first view
   // lays that out alone first, so that the main dispute gets the whole canvas (see ready()).
-  let visible = data.options.physics.enabled ? firstView : null;
-  const nodes = new vis.DataSet(data.nodes);
-  const edges = new vis.DataSet(data.edges);
+  let visible = firstView && (data.options.physics.enabled || overview) ? firstView : null;
+  const nodes = new vis.DataSet(
+    (overview ? data.nodes.filter((node) => firstView.has(node.id)) : data.nodes).map(withTitle));
+  const edges = new vis.DataSet(
+    (overview ? data.edges.filter((edge) => firstView.has(edge.from) && firstView.has(edge.to)) : data.edges)
+      .map(withTitle));
+
+  function allBuilt() {
+    if (!overview) return;
+    overview = false;
+    nodes.add(data.nodes.filter((node) => !firstView.has(node.id)).map(withTitle));
+    edges.add(data.edges.filter((edge) => !(firstView.has(edge.from) && firstView.has(edge.to))).map(withTitle));
+  }
   const nodeView = new vis.DataView(nodes, { filter: (node) => visible === null || visible.has(node.id) });
   const edgeView = new vis.DataView(edges, {
     filter: (edge) => visible === null || (visible.has(edge.from) && visible.has(edge.to)),
@@ -97,11 +117,13 @@
       status.textContent = `Showing all ${plural(shown, "node")} (${plural(claims, "claim")}).`;
     } else if (visible === firstView) {
       status.textContent = `Showing the main dispute: ${plural(claims, "claim")} and who makes them, ` +
-        `${shown.toLocaleString("en")} of ${nodes.length.toLocaleString("en")} nodes. ` +
-        "“Show all” or a filter shows the rest.";
+        `${shown.toLocaleString("en")} of ${data.nodes.length.toLocaleString("en")} nodes ` +
+        `(${plural(totalClaims, "claim")} in all). ` +
+        (data.options.physics.enabled ? "“Show all” or a filter shows the rest."
+          : "“Show all” draws them all at once, which is slow at this size; a filter draws fewer.");
     } else {
-      status.textContent =
-        `Showing ${plural(shown, "node")} of ${nodes.length.toLocaleString("en")} (${plural(claims, "claim")}).`;
+      status.textContent = `Showing ${plural(shown, "node")} of ${data.nodes.length.toLocaleString("en")} ` +
+        `(${plural(claims, "claim")}).`;
     }
   }
 
@@ -137,6 +159,7 @@
     const chosen = {};
     for (const [name, control] of Object.entries(controls)) chosen[name] = control.value;
     rememberPositions();
+    allBuilt();
     if (!Object.values(chosen).some(Boolean)) {
       visible = null;
     } else {
@@ -210,10 +233,14 @@
       if (label === undefined || label === node.acceptance) continue;
       node.acceptance = label;
       node.card.label = label;
-      node.title = card(node.card);
       const border = data.labelStyle[label];
       node.color = Object.assign({}, node.color, { border });
       node.label = `[${label}] ${node.text}`;
+      if (!nodes.get(node.id)) {
+        node.title = undefined; // not given to the network yet: its card is built when it is
+        continue;
+      }
+      node.title = card(node.card);
       changes.push({ id: node.id, label: node.label, title: node.title, color: node.color, acceptance: label });
     }
     nodes.update(changes);
