@@ -180,6 +180,21 @@ class _Part:
     arguments: list[str]
     found: list[frozenset[str]]
     stopped: str | None = None
+    examined: int = 0  # complete labellings seen
+    held: int = 0  # claims in the kept "in" sets
+
+    def keep(self, ins: frozenset[str], stable: bool, bounds: Bounds) -> bool:
+        """Count a complete labelling and keep its "in" set (:func:`_keep`); False, with
+        ``stopped`` set, once a bound of ``bounds`` is passed. Both searches stop the same way."""
+        self.examined += 1
+        if self.examined > bounds.labellings:
+            self.stopped = f"{bounds.labellings:,} labellings"
+            return False
+        self.held += _keep(self.found, ins, stable)
+        if self.held > bounds.members:
+            self.stopped = f"{bounds.members:,} claims held in labellings"
+            return False
+        return True
 
 
 def _search(part: list[str], attackers: dict[str, set[str]], targets: dict[str, set[str]], stable: bool,
@@ -196,7 +211,6 @@ def _search(part: list[str], attackers: dict[str, set[str]], targets: dict[str, 
     labels: dict[str, str] = {}
     trail: list[str] = []
     choices: list[tuple[int, str, list[str]]] = []  # (trail length before, argument, labels untried)
-    examined = held = 0
     ok = _propagate(labels, trail, list(part), attackers, targets, stable)
     while True:
         if time.monotonic() > deadline:
@@ -205,13 +219,7 @@ def _search(part: list[str], attackers: dict[str, set[str]], targets: dict[str, 
         if ok:
             open_ = next((a for a in part if a not in labels), None)
             if open_ is None:
-                examined += 1
-                if examined > bounds.labellings:
-                    result.stopped = f"{bounds.labellings:,} labellings"
-                    return result
-                held += _keep(result.found, frozenset(a for a in part if labels[a] == IN), stable)
-                if held > bounds.members:
-                    result.stopped = f"{bounds.members:,} claims held in labellings"
+                if not result.keep(frozenset(a for a in part if labels[a] == IN), stable, bounds):
                     return result
             else:
                 choices.append((len(trail), open_, [OUT, IN] if stable else [UNDEC, OUT, IN]))
@@ -257,7 +265,6 @@ def _preferred_search(part: list[str], attackers: dict[str, set[str]], targets: 
     state = dict.fromkeys(part, _BLANK)
     pressing: set[str] = set()  # must-out arguments: they attack an in argument and are not out
     trail: list[tuple[str, str]] = []  # (argument, its state before)
-    examined = held = 0
 
     def set_state(argument: str, value: str) -> None:
         trail.append((argument, state[argument]))
@@ -334,15 +341,9 @@ def _preferred_search(part: list[str], attackers: dict[str, set[str]], targets: 
         if ok:
             blank = [a for a in part if state[a] == _BLANK]
             if not blank:
-                if not pressing:
-                    examined += 1
-                    if examined > bounds.labellings:
-                        result.stopped = f"{bounds.labellings:,} labellings"
-                        return result
-                    held += _keep(result.found, frozenset(a for a in part if state[a] == IN), False)
-                    if held > bounds.members:
-                        result.stopped = f"{bounds.members:,} claims held in labellings"
-                        return result
+                if not pressing and not result.keep(frozenset(a for a in part if state[a] == IN), False,
+                                                    bounds):
+                    return result
             else:
                 if pressing:
                     needy = min(pressing, key=lambda m: (sum(state[a] == _BLANK for a in attackers[m]), m))
