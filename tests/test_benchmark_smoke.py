@@ -83,17 +83,19 @@ def test_every_row_is_there(bench):
     assert [c["label"] for c in data["corpora"]] == ["seed", "5", "20"]
     startup = [row[0] for row in rows_of(read_section(results, "startup"))]
     assert startup[1:] == [c["name"] for c in data["startup"]["commands"]]
-    assert len(startup) == 6  # the header, the baseline, click, --help, --list, a query on the seed graph
+    # the header, the baseline, click, rdfpipe, --help, --list, serve --help, a query on the seed graph
+    assert len(startup) == 8
     build = rows_of(read_section(results, "build"))
     assert build[0][1:] == ["seed corpus", "5 documents", "20 documents"]
     for label in ("build, cold", "build, warm", "build after editing one annotation", "`--no-cache`",
-                  "SHACL share", "peak memory of a cold build, process tree", "largest process"):
+                  "same bytes", "peak memory of a cold build, process tree", "largest process"):
         assert any(label in row[0] for row in build), label
+    assert [c["identical"] for c in data["corpora"]] == [True, True, True]
     steps = [row[1] for row in rows_of(read_section(results, "queries"))[1:]]
     labels = list(data["corpora"][0]["queries"].values())
     assert steps == (["load the built file", *labels, "peak memory of the process (RSS, MB)"] * 3)
     targets = rows_of(read_section(results, "targets"))
-    assert len(targets) == 1 + 6
+    assert len(targets) == 1 + 3 + 1 + 5 + 2  # start-up, seed, 10,000 documents, queries
     assert all(row[2] in ("yes", "**no**", "not measured") for row in targets[1:])
 
 
@@ -134,6 +136,14 @@ def test_ratios_come_from_the_medians(bench):
         assert command["median"] == statistics.median(command["samples"])
         assert command["ratio"] == pytest.approx(command["median"] / baseline)
         assert_same_ratio(table[command["name"]][2], command["ratio"])
+    # The kg commands against the yardsticks of issue 17: click's import and rdflib's rdfpipe.
+    medians = {command["name"]: command["median"] for command in commands}
+    click, pipe = (next(name for name in medians if name.startswith(start))
+                   for start in ('`python -c "import click"', "`rdfpipe"))
+    for name in ("`kg --help`", "`kg query --list`", "`kg serve --help`"):
+        versus_click, versus_pipe = table[name][3].split(", ")
+        assert_same_ratio(versus_click.removesuffix(" click"), medians[name] / medians[click])
+        assert_same_ratio(versus_pipe.removesuffix(" rdfpipe"), medians[name] / medians[pipe])
     for corpus in data["corpora"]:
         for engine in corpus["engines"].values():
             for query in engine["queries"].values():

@@ -69,20 +69,30 @@ class Registry:
         self.unreadable = unreadable
         self.rejected = frozenset(rejected)
         self.skipped = 0
-        self._by_name: dict[str, set[str]] = {}
-        self._names: dict[str, str] = {}  # every id, label and alias as written -> its entry
-        for entry_id, entry in entries.items():
-            names = [entry_id, *getattr(entry, "aliases", ()), *getattr(entry, "labels", {}).values()]
-            for name in names:
-                self._by_name.setdefault(name.casefold(), set()).add(entry_id)
-                self._names.setdefault(name, entry_id)
+        self._entries = entries
+        self._indexed: tuple[dict[str, set[str]], dict[str, str]] | None = None
+
+    def _index(self) -> tuple[dict[str, set[str]], dict[str, str]]:
+        """Every id, label and alias folded (-> entries) and as written (-> its entry): made on the
+        first value that is not an id, since most values are (and the registry of a hundred
+        thousand claim ids would cost a rebuild most of a second)."""
+        if self._indexed is None:
+            by_name: dict[str, set[str]] = {}
+            names: dict[str, str] = {}
+            for entry_id, entry in self._entries.items():
+                labels = getattr(entry, "labels", {}).values()
+                for name in (entry_id, *getattr(entry, "aliases", ()), *labels):
+                    by_name.setdefault(name.casefold(), set()).add(entry_id)
+                    names.setdefault(name, entry_id)
+            self._indexed = by_name, names
+        return self._indexed
 
     def resolve(self, value: str) -> tuple[str | None, str | None]:
         """``(id, None)`` when ``value`` is an id or names one entry, else ``(None, message)``;
         ``(None, None)`` for a value that cannot be checked (see the class)."""
         if value in self.ids:
             return value, None
-        hits = self._by_name.get(value.casefold(), set())
+        hits = self._index()[0].get(value.casefold(), set())
         if len(hits) == 1:
             return next(iter(hits)), None
         if hits:
@@ -98,7 +108,7 @@ class Registry:
             return None
         if value in self.rejected:
             return None
-        message = f"unknown {self.kind} '{shown(value)}'{did_you_mean_entry(value, self._names)}"
+        message = f"unknown {self.kind} '{shown(value)}'{did_you_mean_entry(value, self._index()[1])}"
         if self.add_to:
             message += f"; if it is new, add it to {self.add_to}"
         return message

@@ -44,6 +44,7 @@ from .fields import Fields
 from .located_yaml import LocatedDict, LocatedList
 from .models import STANCES, Claim, Corpus, Document, InputFile, Piece, Scheme, Where
 from .quotes import Normalised, Span, find_quote, line_of, nearest_passage, normalise
+from .records_json import claim_from_json, claim_to_json, document_from_json, document_to_json
 
 DOCUMENT_FIELDS = (
     "title", "outlet", "author", "date", "language", "genre", "truncated", "seed", "notes", "pieces",
@@ -58,6 +59,7 @@ CLAIM_FIELDS = (
 # The kinds of attack a claim may name, each a list of claim ids (ilk:rebuts, ilk:undercuts,
 # ilk:undermines, and plain ilk:attacks for an attack of none of these kinds).
 ATTACK_KINDS = ("rebuts", "undercuts", "undermines", "attacks")
+RELATION_KINDS = (*ATTACK_KINDS, "supports")
 QUOTE_FIELDS = ("exact", "prefix", "suffix")
 
 
@@ -68,15 +70,29 @@ class ParsedYaml(Protocol):
 
     def put(self, text: str, data: Any) -> None: ...
 
+    def keep(self, text: str) -> None: ...
+
+
+class CheckedFiles(Protocol):
+    """A cache of the records of files checked without a problem (kg.graph.parse_cache), as JSON
+    values under keys the loader makes (see :meth:`_Reader.checked_key`)."""
+
+    def get(self, key: str) -> Any | None: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
 
 class _Reader:
     """Reads files of one corpus, naming them as the user will recognise them in messages."""
 
-    def __init__(self, root: Path, problems: list[Problem], jobs: int = 1, parsed: ParsedYaml | None = None):
+    def __init__(self, root: Path, problems: list[Problem], jobs: int = 1, parsed: ParsedYaml | None = None,
+                 checked: CheckedFiles | None = None):
         self.root = root
         self.problems = problems
         self.jobs = jobs
         self.parsed = parsed
+        self.checked = checked
+        self.scope: bytes | None = None  # what every checked file depends on (see start_checked)
         self.inputs: list[InputFile] = []
         self.failed_annotations: list[Path] = []  # annotation files whose claims could not be read
 
@@ -133,10 +149,38 @@ class _Reader:
 
     def read_yaml_many(self, files: list[tuple[Path, str]]) -> list[Any]:
         """The data of each file (None where it could not be read), parsed in parallel if many."""
-        texts = [self.read_text(path, relative) for path, relative in files]
+        return self.parse_read(files, [self.read_text(path, relative) for path, relative in files])
+
+    def parse_read(self, files: list[tuple[Path, str]], texts: list[tuple[str, bytes] | None]) -> list[Any]:
+        """The data of files already read (``texts``: what :meth:`read_text` gave for each)."""
         readable = [(read[0], self.name(path)) for read, (path, _) in zip(texts, files, strict=True) if read]
         parsed = iter(self._parse(readable))
         return [self._accepted(*next(parsed)) if read else None for read in texts]
+
+    def kept(self, text: str) -> None:
+        """A file whose records came from the cache of checked files keeps its parsed entry."""
+        if self.parsed is not None:
+            self.parsed.keep(text)
+
+    def start_checked(self) -> None:
+        """Allow records from the cache of checked files from here on, if the catalogues read so
+        far (every file but documents and annotations) had no problem: a file's records then
+        depend only on its bytes, its document's and those catalogues'."""
+        if self.checked is None or self.problems:
+            return
+        digest = hashlib.sha256(f"{self.root}\0".encode())
+        for item in sorted(self.inputs, key=lambda f: f.path):
+            digest.update(f"{item.path}\t{item.sha256}\n".encode())
+        self.scope = digest.digest()
+
+    def checked_key(self, kind: str, path: Path, data: bytes, *depends: str) -> str | None:
+        """The cache key of a file's records (None when the cache is off)."""
+        if self.scope is None:
+            return None
+        digest = hashlib.sha256(self.scope)
+        digest.update(f"{kind}\0{self.name(path)}\0{chr(0).join(depends)}\0".encode())
+        digest.update(data)
+        return digest.hexdigest()
 
     def _parse(self, readable: list[tuple[str, str]]) -> list[tuple[Any, list[Problem]]]:
         """``located_yaml.load_many``, taking from and adding to the cache of parsed files if any."""
@@ -177,22 +221,26 @@ def _not_a_file(mode: int) -> str | None:
     return next((name for test, name in kinds if test(mode)), "special file")
 
 
-def load_corpus(corpus_dir: Path | str, jobs: int = 1, parsed: ParsedYaml | None = None) -> Corpus:
+def load_corpus(corpus_dir: Path | str, jobs: int = 1, parsed: ParsedYaml | None = None,
+                checked: CheckedFiles | None = None) -> Corpus:
     """Read and check everything under ``corpus_dir``; raise CorpusError listing all problems.
 
     ``jobs`` > 1 parses the YAML files of a large corpus in that many worker processes (spawned:
     call it from a script only under ``if __name__ == "__main__":``; ``kg`` does so). ``parsed``,
     a cache of parsed YAML (:class:`kg.graph.parse_cache.ParseCache`), spares parsing files seen
-    before; every check still runs on every file.
+    before. ``checked``, a cache of checked records (:class:`kg.graph.parse_cache.CheckedCache`),
+    spares checking again a document or annotation file that passed before, with the same bytes,
+    the same document and the same catalogues; the checks across files (ids unique, references
+    to claims, undercuts) still run on every claim.
     """
-    corpus, problems = read_corpus(corpus_dir, jobs, parsed)
+    corpus, problems = read_corpus(corpus_dir, jobs, parsed, checked)
     if problems:
         raise CorpusError(problems)
     return corpus
 
 
-def read_corpus(corpus_dir: Path | str, jobs: int = 1,
-                parsed: ParsedYaml | None = None) -> tuple[Corpus, list[Problem]]:
+def read_corpus(corpus_dir: Path | str, jobs: int = 1, parsed: ParsedYaml | None = None,
+                checked: CheckedFiles | None = None) -> tuple[Corpus, list[Problem]]:
     """What of ``corpus_dir`` reads cleanly, and the problems of the rest.
 
     For tools that only consult a corpus and must work on one that does not validate yet (``kg
@@ -207,7 +255,7 @@ def read_corpus(corpus_dir: Path | str, jobs: int = 1,
             "pass --corpus DIR"
         )
     problems: list[Problem] = []
-    reader = _Reader(root, problems, jobs, parsed)
+    reader = _Reader(root, problems, jobs, parsed, checked)
 
     # (file, as recorded, as named in messages): the shared catalogue is the ontology's wherever installed
     extra = _catalogue_file(reader, "norms")
@@ -238,8 +286,9 @@ def read_corpus(corpus_dir: Path | str, jobs: int = 1,
     schemes = _load_schemes(reader, norms)
     registries["scheme"] = Registry("scheme", schemes)
     registries["element"] = Registry("element", {e.id: e for s in schemes.values() for e in s.elements})
-    documents = _load_documents(reader, registries["actor"])
-    claims, claim_registry = _load_annotations(reader, documents, registries, actors)
+    reader.start_checked()
+    documents, document_keys = _load_documents(reader, registries["actor"])
+    claims, claim_registry = _load_annotations(reader, documents, registries, actors, document_keys)
     _check_undercuts(claims, schemes, problems)
 
     for kind, registry in (*registries.items(), ("claim", claim_registry)):
@@ -345,7 +394,8 @@ def _not_checked(problems: list[Problem], file: str, note: str) -> None:
 # --- documents ---------------------------------------------------------------------------------
 
 
-def _load_documents(reader: _Reader, actors: Registry) -> dict[str, Document]:
+def _load_documents(reader: _Reader, actors: Registry) -> tuple[dict[str, Document], dict[str, str]]:
+    """The checked documents, and the cache key of each (which its annotations' keys include)."""
     folder = reader.root / "documents"
     texts = {p.stem: p for p in folder.glob("*.txt")}
     metas: dict[str, Path] = {}
@@ -370,15 +420,34 @@ def _load_documents(reader: _Reader, actors: Registry) -> dict[str, Document]:
                                            f"documents/{stem}.yaml (see corpus/README.md)"))
             continue
         stems.append(stem)
-    parsed = reader.read_yaml_many([(metas[stem], f"documents/{metas[stem].name}") for stem in stems])
-    for stem, meta in zip(stems, parsed, strict=True):
-        read = reader.read_text(texts[stem], f"documents/{stem}.txt", MAX_DOCUMENT_BYTES)
+    files = [(metas[stem], f"documents/{metas[stem].name}") for stem in stems]
+    meta_reads = [reader.read_text(path, relative) for path, relative in files]
+    text_reads = [reader.read_text(texts[stem], f"documents/{stem}.txt", MAX_DOCUMENT_BYTES)
+                  for stem in stems]
+    keys: dict[str, str] = {}
+    for stem, meta, read in zip(stems, meta_reads, text_reads, strict=True):
+        if meta is not None and read is not None:
+            key = reader.checked_key("document", metas[stem], meta[1], hashlib.sha256(read[1]).hexdigest())
+            if key is not None:
+                keys[stem] = key
+                known = reader.checked.get(key)  # type: ignore[union-attr]  # a key means a cache
+                if known is not None:
+                    documents[stem] = document_from_json(known, read[0])
+                    reader.kept(meta[0])
+    missed = [i for i, stem in enumerate(stems) if stem not in documents]
+    parsed = reader.parse_read([files[i] for i in missed], [meta_reads[i] for i in missed])
+    troubled = {problem.file for problem in reader.problems}
+    for i, meta in zip(missed, parsed, strict=True):
+        stem, read = stems[i], text_reads[i]
         if read is None or meta is None:
             continue
+        before = len(reader.problems)
         document = _document(stem, read[0], read[1], meta, reader.name(metas[stem]), reader, actors)
         if document is not None:
             documents[stem] = document
-    return documents
+            if stem in keys and len(reader.problems) == before and reader.name(metas[stem]) not in troubled:
+                reader.checked.put(keys[stem], document_to_json(document))  # type: ignore[union-attr]
+    return {stem: documents[stem] for stem in sorted(documents)}, keys
 
 
 def _document(doc_id: str, text: str, data: bytes, meta: Any, file: str, reader: _Reader,
@@ -460,19 +529,61 @@ def _resolve_many(fields: Fields, key: str, registry: Registry) -> tuple[str, ..
 
 
 def _load_annotations(reader: _Reader, documents: dict[str, Document], registries: dict[str, Registry],
-                      actors: dict) -> tuple[dict[str, Claim], Registry]:
+                      actors: dict, document_keys: dict[str, str]) -> tuple[dict[str, Claim], Registry]:
     """The checked claims, and the registry of claim ids (which says how many references to claims
-    went unchecked because an annotation file could not be read)."""
+    went unchecked because an annotation file could not be read).
+
+    A file whose records come from the cache of checked files is taken as it was only if its ids
+    are still unique and every claim it points to still exists; should either fail, the files are
+    checked again, all of them, so that the messages are what a check without a cache gives.
+    """
     folder = reader.root / "annotations"
     files = _yaml_files(folder) if folder.is_dir() else []
+    reads = [reader.read_text(path, f"annotations/{path.name}") for path in files]
+    known: dict[int, tuple[str, Any]] = {}  # index of a file -> (its key, its cached records)
+    for index, (path, read) in enumerate(zip(files, reads, strict=True)):
+        key = reader.checked_key("annotation", path, read[1]) if read is not None else None
+        entry = reader.checked.get(key) if key is not None else None  # type: ignore[union-attr]
+        if entry is not None and document_keys.get(entry["document"]) == entry["document_key"] \
+                and entry["document"] in documents:
+            known[index] = key, entry
+            reader.kept(read[0])  # type: ignore[index]  # a key means a read
+    marks = len(reader.problems), len(reader.failed_annotations)
+    found = _annotations(reader, files, reads, known, documents, registries, actors, document_keys)
+    if found is None:  # a cached file no longer fits the rest: check every file
+        del reader.problems[marks[0]:]
+        del reader.failed_annotations[marks[1]:]
+        found = _annotations(reader, files, reads, {}, documents, registries, actors, document_keys)
+    if found is None:  # without a cache every file is checked: nothing can fail to fit
+        raise RuntimeError("the annotations were not loaded")
+    return found
+
+
+def _annotations(reader: _Reader, files: list[Path], reads: list[tuple[str, bytes] | None],
+                 known: dict[int, tuple[str, Any]], documents: dict[str, Document],
+                 registries: dict[str, Registry], actors: dict, document_keys: dict[str, str]
+                 ) -> tuple[dict[str, Claim], Registry] | None:
+    """The claims of ``files`` (``known`` from the cache); None if a known file does not fit."""
     loaded = []
     claim_ids: dict[str, Where] = {}
-    parsed = reader.read_yaml_many([(path, f"annotations/{path.name}") for path in files])
-    for path, data in zip(files, parsed, strict=True):
+    missed = [i for i in range(len(files)) if i not in known]
+    parsed = dict(zip(missed, reader.parse_read([(files[i], f"annotations/{files[i].name}")
+                                                 for i in missed], [reads[i] for i in missed]), strict=True))
+    fresh: dict[int, tuple[str, list[tuple[str, int]]]] = {}  # file -> (document, its claims' ids and lines)
+    for index, path in enumerate(files):
+        file = reader.name(path)
+        if index in known:
+            entry = known[index][1]
+            for claim_id, line in entry["ids"]:
+                if claim_id in claim_ids:
+                    return None
+                claim_ids[claim_id] = Where(file, line)
+            loaded.append((index, entry))
+            continue
+        data = parsed[index]
         if data is None:
             reader.failed_annotations.append(path)
             continue
-        file = reader.name(path)
         top = Fields(data, file, "annotation file", ANNOTATION_FIELDS, reader.problems, 1)
         doc_id = top.text("document", required=True)
         items = top.data.get("claims")
@@ -496,10 +607,12 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
                 top.report("document", f"missing document file documents/{shown(doc_id)}.txt "
                            "(or its metadata is invalid)")
             doc_id = None
-        for index, item in enumerate(items):
-            line = items.line_of(index) if isinstance(items, LocatedList) else top.line
+        ids = []
+        for position, item in enumerate(items):
+            line = items.line_of(position) if isinstance(items, LocatedList) else top.line
             claim_id = item.get("id") if isinstance(item, dict) else None
             if isinstance(claim_id, str):
+                ids.append((claim_id, line))
                 if claim_id in claim_ids:
                     first = claim_ids[claim_id]
                     reader.problems.append(Problem(file, line, f"claim '{shown(claim_id)}': duplicate id "
@@ -507,6 +620,8 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
                     continue
                 claim_ids[claim_id] = Where(file, line)
             loaded.append((file, f"annotations/{path.name}", line, doc_id, item))
+        if doc_id is not None and len(ids) == len(items):
+            fresh[index] = doc_id, ids
 
     claim_registry = Registry("claim", dict.fromkeys(claim_ids), unreadable=bool(reader.failed_annotations))
     registries = {**registries, "claim": claim_registry}
@@ -514,16 +629,64 @@ def _load_annotations(reader: _Reader, documents: dict[str, Document], registrie
     # thousands of documents, keeping them all would cost more memory than the graph).
     normalised: dict[str, Normalised] = {}
     claims: dict[str, Claim] = {}
+    by_file: dict[str, list[tuple[Claim | None, Any]]] = {}
+    pointed: set[str] = set()  # the claims that claims from the cache point at
     searches = _Searches(NEAREST_PASSAGE_SEARCHES, limits.NEAREST_PASSAGE_SECONDS)
-    for file, relative, line, doc_id, item in loaded:
+    for record in loaded:
+        if len(record) == 2:  # from the cache
+            entry = record[1]
+            text = documents[entry["document"]].text
+            shared = entry["document"], reader.name(files[record[0]]), f"annotations/{files[record[0]].name}"
+            for value in entry["claims"]:
+                claim = claim_from_json(value, text, shared)
+                for kind in RELATION_KINDS:
+                    pointed.update(getattr(claim, kind))
+                claims[claim.id] = claim
+            continue
+        file, relative, line, doc_id, item = record
         document = documents.get(doc_id) if doc_id else None
         if document is not None and doc_id not in normalised:
             normalised = {doc_id: normalise(document.text)}
         claim = _claim(file, relative, line, item, document, normalised.get(doc_id), registries,
                        actors, reader.problems, searches)
+        by_file.setdefault(file, []).append((claim, item))
         if claim is not None:
             claims[claim.id] = claim
+    if not pointed <= claim_ids.keys():  # a stored claim points at a claim that is gone
+        return None
+    _remember_checked(reader, files, reads, fresh, by_file, document_keys)
     return claims, claim_registry
+
+
+def _remember_checked(reader: _Reader, files: list[Path], reads: list[tuple[str, bytes] | None],
+                      fresh: dict[int, tuple[str, list[tuple[str, int]]]],
+                      by_file: dict[str, list[tuple[Claim | None, Any]]],
+                      document_keys: dict[str, str]) -> None:
+    """Put in the cache each file checked now without a problem, whose every claim points at
+    claims by their exact ids (a reference resolved otherwise, by a different case, is checked
+    again each time)."""
+    if reader.scope is None:
+        return
+    troubled = {problem.file for problem in reader.problems}
+    for index, (doc_id, ids) in fresh.items():
+        file = reader.name(files[index])
+        made = by_file.get(file, [])
+        if file in troubled or doc_id not in document_keys or len(made) != len(ids) \
+                or any(claim is None or not _exact_references(claim, item) for claim, item in made):
+            continue
+        shared = (doc_id, file, f"annotations/{files[index].name}")
+        if any((claim.document, claim.where.file, claim.annotation) != shared for claim, _ in made):
+            continue
+        values = [claim_to_json(claim, bare=True) for claim, _ in made]  # type: ignore[arg-type]
+        if None in values:
+            continue
+        key = reader.checked_key("annotation", files[index], reads[index][1])  # type: ignore[index]
+        reader.checked.put(key, {  # type: ignore[union-attr]  # a scope means a cache
+            "document": doc_id, "document_key": document_keys[doc_id], "ids": ids, "claims": values})
+
+
+def _exact_references(claim: Claim, item: Any) -> bool:
+    return all(list(getattr(claim, kind)) == list(item.get(kind) or []) for kind in RELATION_KINDS)
 
 
 def _claim(file: str, relative: str, line: int, item: Any, document: Document | None, norm: Normalised | None,

@@ -248,7 +248,7 @@ def find_quote(
     while at != -1:
         last = at + len(needle) - 1
         if _ends_with(norm.text, at, want_prefix) and _starts_with(norm.text, last + 1, want_suffix):
-            spans.append(_span(text, norm.starts[at], norm.ends[last]))
+            spans.append(span_at(text, norm.starts[at], norm.ends[last]))
         at = norm.text.find(needle, at + 1)
     return spans
 
@@ -274,7 +274,8 @@ def _starts_with(text: str, start: int, hint: str) -> bool:
     return text.startswith(hint, start)
 
 
-def _span(text: str, start: int, end: int) -> Span:
+def span_at(text: str, start: int, end: int) -> Span:
+    """The span of ``text[start:end]``: its words and the context around them follow from the text."""
     return Span(
         start=start,
         end=end,

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,46 +31,96 @@ from .parse_cache import code_stamp
 from .stats import Stats
 
 NAME = "builds.json"
+DIGESTS = "digests.json"
 MAX_OUTPUTS = 32  # outputs remembered per folder (the oldest go first)
 _CHUNK = 1 << 20
 
 
-def inputs_digest(corpus_dir: Path, fmt: str) -> str | None:
+def inputs_digest(corpus_dir: Path, fmt: str, memo: DigestMemo | None = None) -> str | None:
     """The digest of all a build of ``corpus_dir`` depends on; None when a file is not a plain
-    readable file within the loader's limits (the build then runs, and says what is wrong)."""
+    readable file within the loader's limits (the build then runs, and says what is wrong).
+    ``memo`` spares reading the files whose size and times have not changed since it saw them."""
     digest = hashlib.sha256(f"{fmt}\0".encode())
     digest.update(code_stamp("pyoxigraph", "rdflib", "pyshacl", "PyYAML").encode())
     largest = max(MAX_DOCUMENT_BYTES, MAX_YAML_BYTES)
     for label, root in (("corpus", corpus_dir), ("ontology", ontology_dir())):
-        for path in _files(root):
+        for relative, path in _files(root):
             try:
                 info = os.stat(path, follow_symlinks=True)
                 if not stat.S_ISREG(info.st_mode) or info.st_size > largest:
                     return None
-                data = path.read_bytes()
+                sha = memo.digest(path, info) if memo is not None else _sha256(path)
             except OSError:
                 return None
-            digest.update(f"{label}/{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
-            digest.update(data)
+            digest.update(f"{label}/{relative}\0{info.st_size}\0{sha}\0".encode())
     return digest.hexdigest()
 
 
-def _files(root: Path) -> list[Path]:
+def _files(root: Path) -> list[tuple[str, str]]:
+    """(path relative to ``root``, path) of every file under ``root``, in a fixed order."""
     found = []
-    for folder, dirs, names in os.walk(root, followlinks=False):
+    base = str(root)
+    for folder, dirs, names in os.walk(base, followlinks=False):
         dirs.sort()
-        found.extend(Path(folder) / name for name in names)
+        inside = os.path.relpath(folder, base)
+        prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
+        found.extend((prefix + name, os.path.join(folder, name)) for name in names)
         # a linked folder is read by the loader as files: record what it holds, by name
-        found.extend(Path(folder) / name for name in dirs if (Path(folder) / name).is_symlink())
+        found.extend((prefix + name, os.path.join(folder, name)) for name in dirs
+                     if os.path.islink(os.path.join(folder, name)))
     return sorted(found)
+
+
+def _sha256(path: str | Path) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def file_digest(path: Path) -> str | None:
     try:
-        with open(path, "rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
+        return _sha256(path)
     except OSError:
         return None
+
+
+class DigestMemo:
+    """The SHA-256 of files by their size, times and inode (``.kg-cache/digests.json``).
+
+    Reading twenty thousand files to learn that none changed costs seconds; a file whose size,
+    modification and change times and inode are those it had when it was hashed is taken to hold
+    the same bytes, as make and git take it. As git does, an entry hashed in the same moment the
+    file was last written (within ``RACY`` seconds of it) is not trusted: a write in that moment
+    could leave the times as they were.
+    """
+
+    RACY = 2.0
+
+    def __init__(self, cache_folder: Path):
+        self.path = cache_folder / DIGESTS
+        self.seen: dict[str, list] = {}
+        try:
+            loaded = json.loads(self.path.read_text("utf-8"))
+            self.known: dict[str, list] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.known = {}
+
+    def digest(self, path: str, info: os.stat_result) -> str:
+        stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        entry = self.seen.get(path) or self.known.get(path)
+        if isinstance(entry, list) and entry[:4] == stamp and isinstance(entry[-1], str):
+            sha = entry[-1]
+        else:
+            sha = _sha256(path)
+        hashed = time.time_ns()
+        if hashed - max(info.st_mtime_ns, info.st_ctime_ns) > self.RACY * 1e9:
+            self.seen[path] = [*stamp, sha]
+        return sha
+
+    def save(self) -> None:
+        if self.seen == self.known:
+            return
+        with contextlib.suppress(OSError):  # an unwritable cache is only a slower next build
+            write_atomic(self.path, json.dumps(self.seen).encode(), durable=False)
 
 
 class BuildRecords:

@@ -367,8 +367,9 @@ def build_graph(corpus: Corpus) -> BuiltGraph:
     for claim in sorted(corpus.claims.values(), key=lambda c: c.id):
         claims_by_document[claim.document].append(claim)
     types = {t.subject.value: t.object for t in catalogues if t.predicate == term(RDF.type)}
-    types.update((str(claim_iri(c)), term(ILK.Claim)) for c in corpus.claims)
-    types.update((str(DOC[d]), term(ILK.Document)) for d in corpus.documents)
+    claim_type, document_type, document_base = term(ILK.Claim), term(ILK.Document), str(DOC)
+    types.update((_CLAIM_BASE + c, claim_type) for c in corpus.claims)
+    types.update((document_base + d, document_type) for d in corpus.documents)
 
     # Each document's own files (text, metadata, annotations) are recorded with the document, so
     # that a changed document changes its own unit only (see kg.graph.validation's cache).

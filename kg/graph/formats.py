@@ -29,6 +29,20 @@ class RdfFormat:
     rdflib_format: ClassVar[str]  # the name rdflib parses it by (tests, kg.sparql.remote)
     dataset: ClassVar[bool] = False  # write named graphs (TriG, N-Quads) or their union
     prefixes: ClassVar[bool] = True
+    # Whether pieces serialised apart concatenate to the bytes of one stream (kg.graph.chunks):
+    # not TriG (a graph block would close at each piece) nor JSON-LD (one array).
+    chunked: ClassVar[bool] = False
+
+    def prefix_map(self) -> dict[str, str] | None:
+        return ALL_PREFIXES if self.prefixes else None
+
+    def header(self) -> bytes:
+        """What pyoxigraph writes before the first triple (the prefixes), as it writes it."""
+        probe = ox.Triple(ox.NamedNode("https://example.org/kg-probe"),
+                          ox.NamedNode("https://example.org/p"), ox.Literal("o"))
+        item = ox.Quad(*probe, ox.DefaultGraph()) if self.dataset else probe
+        data = ox.serialize([item], format=self.oxigraph_format, prefixes=self.prefix_map())
+        return data[:data.index(b"<https://example.org/kg-probe>")]
 
     def write(self, built: BuiltGraph, stream: BinaryIO,
               on_unit: Callable[[DocumentUnit], None] | None = None) -> int:
@@ -64,12 +78,14 @@ class _Counter:
 class Turtle(RdfFormat):
     name, extension, media_type = "turtle", ".ttl", "text/turtle"
     oxigraph_format, rdflib_format = ox.RdfFormat.TURTLE, "turtle"
+    chunked = True
 
 
 class NTriples(RdfFormat):
     name, extension, media_type = "nt", ".nt", "application/n-triples"
     oxigraph_format, rdflib_format = ox.RdfFormat.N_TRIPLES, "nt"
     prefixes = False
+    chunked = True
 
 
 class NQuads(RdfFormat):
@@ -77,6 +93,7 @@ class NQuads(RdfFormat):
     oxigraph_format, rdflib_format = ox.RdfFormat.N_QUADS, "nquads"
     dataset = True
     prefixes = False
+    chunked = True
 
 
 class JsonLd(RdfFormat):

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus.located_yaml import LocatedDict, LocatedList
-from .output import write_atomic
 
 FOLDER = "parsed"
+CHECKED_FOLDER = "checked"
 
 
 def code_stamp(*distributions: str) -> str:
@@ -64,12 +64,12 @@ class ParseCache:
 
     def get(self, text: str) -> Any | None:
         key = self._key(text)
+        found = _read_entry(self.folder / f"{key}.json")
         try:
-            check, _, body = (self.folder / f"{key}.json").read_bytes().partition(b"\n")
-            if hashlib.sha256(body).hexdigest().encode() != check:
-                raise ValueError("damaged entry")
-            data = decode(json.loads(body))
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            data = decode(found) if found is not None else None
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            data = None
+        if data is None:
             self.misses += 1  # missing or damaged: parsed again, and written again
             return None
         self.used.add(key)
@@ -81,13 +81,13 @@ class ParseCache:
         if encoded is _UNKNOWN:
             return
         key = self._key(text)
-        body = json.dumps(encoded, ensure_ascii=False, separators=(",", ":")).encode()
-        check = hashlib.sha256(body).hexdigest().encode()
-        try:
-            write_atomic(self.folder / f"{key}.json", check + b"\n" + body)
-        except OSError:
-            return  # an unwritable cache is only a slower next build
-        self.used.add(key)
+        if _write_entry(self.folder / f"{key}.json", encoded):
+            self.used.add(key)
+
+    def keep(self, text: str) -> None:
+        """Keep the entry of a text the build did not need to parse (its records came from the
+        cache of checked files): a change of the catalogues, which empties that cache, needs it."""
+        self.used.add(self._key(text))
 
     def close(self) -> None:
         """Delete the entries this build did not use (the cache stays the size of the corpus)."""
@@ -99,6 +99,69 @@ class ParseCache:
             if name.removesuffix(".json") not in self.used:
                 with contextlib.suppress(OSError):
                     (self.folder / name).unlink()
+
+
+class CheckedCache(ParseCache):
+    """The records of corpus files checked without a problem (kg.corpus.loader), in
+    ``.kg-cache/checked/``: ``get(key)``/``put(key, value)`` with keys the loader makes from a
+    file's bytes and what its check depended on; entries stamped with the code like the parsed ones."""
+
+    def __init__(self, cache_folder: Path):
+        super().__init__(cache_folder)
+        self.folder = cache_folder / CHECKED_FOLDER
+
+    def _name(self, key: str) -> str:
+        return hashlib.sha256(self.stamp + b"\0" + key.encode()).hexdigest()
+
+    def get(self, key: str) -> Any | None:  # type: ignore[override]  # keyed by the loader's keys
+        name = self._name(key)
+        found = _read_entry(self.folder / f"{name}.json")
+        if found is None or not isinstance(found, dict):
+            self.misses += 1
+            return None
+        self.used.add(name)
+        self.hits += 1
+        return found
+
+    def put(self, key: str, value: Any) -> None:  # type: ignore[override]
+        name = self._name(key)
+        if _write_entry(self.folder / f"{name}.json", value):
+            self.used.add(name)
+
+
+def _read_entry(path: Path) -> Any | None:
+    """An entry's JSON value; None when missing or damaged (its digest does not match)."""
+    try:
+        check, _, body = path.read_bytes().partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode() != check:
+            return None
+        return json.loads(body)
+    except (OSError, ValueError):
+        return None
+
+
+def _write_entry(path: Path, value: Any) -> bool:
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    check = hashlib.sha256(body).hexdigest().encode()
+    return write_entry(path, check + b"\n" + body)
+
+
+def write_entry(path: Path, data: bytes) -> bool:
+    """Write a cache entry in place: no temporary file, no fsync, since every entry carries the
+    SHA-256 of its body and a torn or half-written one is a miss (a build of ten thousand
+    documents writes tens of thousands of entries, and each rename and fsync costs time)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)  # never through a link
+    try:
+        try:
+            handle = os.open(path, flags, 0o644)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(path, flags, 0o644)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+    except OSError:
+        return False  # an unwritable cache is only a slower next build
+    return True
 
 
 # --- located values as JSON ------------------------------------------------------------------------

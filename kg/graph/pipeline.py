@@ -56,7 +56,8 @@ def compile_corpus(corpus_dir: Path | str = DEFAULT_CORPUS) -> tuple[Corpus, Bui
 
 def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = None,
           fmt: str = "turtle", *, cache: bool = True, jobs: int = 1,
-          progress: Progress = SILENT, shacl_engine: str = "pyshacl") -> BuildReport:
+          progress: Progress = SILENT, shacl_engine: str = "pyshacl", keep: list | None = None
+          ) -> BuildReport:
     """Build the graph of ``corpus_dir`` and write it to ``output`` (default build/ilkg.<ext>).
 
     Documents stream to a temporary file while their units are validated; the file replaces
@@ -69,13 +70,16 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
     processes (from a script, call it only under ``if __name__ == "__main__":``; ``kg`` does, with
     one per CPU). ``shacl_engine`` is "pyshacl", "jena" or "auto" (see
     :class:`~kg.graph.validation.Checker`); the engine does not change the output or the messages.
+    ``keep``, a list, receives the corpus and the graph instead of their being freed at return
+    (for a command that ends right after; see ``kg.cli._KEPT``).
     """
     from ..corpus.loader import load_corpus
     from .builder import build_graph
+    from .chunks import ChunkCache, write_by_document
     from .formats import FORMATS
     from .output import atomic_output, check_output
     from .stats import corpus_stats
-    from .validation import Checker, VerdictCache, document_unit, shared_unit
+    from .validation import CACHE_NAME, Checker, VerdictCache, document_unit, shared_unit
 
     if fmt not in FORMATS:
         raise SetupError(f"unknown format '{fmt}'; known: {', '.join(FORMATS)}")
@@ -84,41 +88,53 @@ def build(corpus_dir: Path | str = DEFAULT_CORPUS, output: Path | str | None = N
         raise SetupError(f"the output {target} is inside the corpus folder {corpus_dir}: the build "
                          "never writes there (it would replace or add to the sources); choose "
                          "another -o")
-    records = key = parsed = None
+    records = key = parsed = checked = None
     if cache:
-        from .build_record import BuildRecords, inputs_digest
-        from .parse_cache import ParseCache
-        from .validation import CACHE_NAME
+        from .build_record import BuildRecords, DigestMemo, inputs_digest
+        from .parse_cache import CheckedCache, ParseCache
 
         records = BuildRecords(target.parent / CACHE_NAME)
-        key = inputs_digest(Path(corpus_dir), fmt)
+        memo = DigestMemo(target.parent / CACHE_NAME)
+        key = inputs_digest(Path(corpus_dir), fmt, memo)
         recorded = records.unchanged(target, key)
         if recorded is not None:
+            memo.save()
             return BuildReport(target, fmt, checked=0, **recorded)
         parsed = ParseCache(target.parent / CACHE_NAME)
+        checked = CheckedCache(target.parent / CACHE_NAME)
     try:
-        corpus = load_corpus(corpus_dir, jobs, parsed)
+        corpus = load_corpus(corpus_dir, jobs, parsed, checked)
     finally:
         if parsed is not None:
             parsed.close()
+            checked.close()
     built = build_graph(corpus)
     units = len(corpus.documents) + 1
     checker = Checker(VerdictCache(target.parent if cache else None), jobs, progress, expected=units,
                       engine=shacl_engine)
+    chunks = ChunkCache(target.parent / CACHE_NAME, FORMATS[fmt]) if cache and FORMATS[fmt].chunked else None
     progress.start("building and validating", units)
     try:
         with atomic_output(target) as stream:
             checker.submit(shared_unit(built))
-            count = FORMATS[fmt].write(built, stream,
-                                       on_unit=lambda unit: checker.submit(document_unit(built, unit)))
+            check = lambda unit: checker.submit(document_unit(built, unit))  # noqa: E731
+            if FORMATS[fmt].chunked:
+                count = write_by_document(built, FORMATS[fmt], stream, check, chunks, checker.known)
+            else:
+                count = FORMATS[fmt].write(built, stream, on_unit=check)
             checker.finish()  # raises ShapeError: the temporary file goes, the old output stays
     finally:
         progress.finish()
+    if chunks is not None:
+        chunks.commit()
     report = BuildReport(target, fmt, count, corpus_stats(corpus), str(built.build_iri),
                          checker.checked, checker.cached)
+    if keep is not None:
+        keep.append((corpus, built))
     if records is not None:
         # Recorded only if no input changed while the build read them (else the next build runs).
-        same = key is not None and inputs_digest(Path(corpus_dir), fmt) == key
+        same = key is not None and inputs_digest(Path(corpus_dir), fmt, memo) == key
+        memo.save()
         records.remember(target, key if same else None,
                          {"triples": count, "stats": report.stats, "build_iri": report.build_iri,
                           "cached": units})

@@ -78,7 +78,7 @@ class JenaProcess:
         source = Path(str(packaged("graph", "shacl_jena.java")))
         try:
             self.process = subprocess.Popen(  # noqa: S603 - a fixed argument list; batches go to stdin
-                [_java() or "java", f"-Xmx{HEAP}", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                [_java() or "java", f"-Xmx{HEAP}", "-XX:+UseSerialGC",
                  "-cp", f"{jars}{os.pathsep}{messages}", str(source)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log)
         except OSError as exc:

@@ -211,6 +211,9 @@ class Unit:
     data: bytes
     focus: tuple[str, ...]
     scope: str = "document"  # "all": the shared unit, whose class targets are kept (see _targeting)
+    # (focus node, class of DOCUMENT_CLASSES it is an instance of): what Jena's targets need,
+    # known when the unit is made from triples (reading it back from ``data`` cost a build seconds)
+    targets: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -244,7 +247,42 @@ def _unit(built: BuiltGraph, name: str, triples: list[ox.Triple], focus: dict[st
           scope: str = "document") -> Unit:
     build, stable = str(built.build_iri), STABLE_BUILD
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).replace(build.encode(), stable.encode())
-    return Unit(name, data, tuple(node.replace(build, stable) for node in focus), scope)
+    rdf_type, instance_of = term(RDF.type), _instance_of(built)
+    targets = sorted({(t.subject.value.replace(build, stable), target) for t in triples
+                      if t.predicate == rdf_type and t.subject.value in focus
+                      for target in instance_of.get(t.object.value, ())})
+    return Unit(name, data, tuple(node.replace(build, stable) for node in focus), scope, tuple(targets))
+
+
+_INSTANCE_OF: dict[int, tuple[list, dict[str, tuple[str, ...]]]] = {}
+
+
+def _instance_of(built: BuiltGraph) -> dict[str, tuple[str, ...]]:
+    """Class -> the classes of DOCUMENT_CLASSES it is (by the ontology's rdfs:subClassOf, itself
+    included): the same closure :func:`_targeting` takes over a unit's subclass axioms."""
+    known = _INSTANCE_OF.get(id(built.ontology))  # the ontology's triples, not the corpus, are kept
+    if known is not None and known[0] is built.ontology:
+        return known[1]
+    parents: dict[str, set[str]] = {}
+    sub = term(RDFS.subClassOf)
+    for triple in built.ontology:
+        if triple.predicate == sub and isinstance(triple.subject, ox.NamedNode) \
+                and isinstance(triple.object, ox.NamedNode):
+            parents.setdefault(triple.subject.value, set()).add(triple.object.value)
+    wanted = {str(kind) for kind in DOCUMENT_CLASSES}
+    found: dict[str, tuple[str, ...]] = {}
+    for kind in {*parents, *wanted}:
+        seen, todo = {kind}, [kind]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        if seen & wanted:
+            found[kind] = tuple(sorted(seen & wanted))
+    _INSTANCE_OF.clear()
+    _INSTANCE_OF[id(built.ontology)] = built.ontology, found
+    return found
 
 
 def _subclass_axioms(built: BuiltGraph) -> list[ox.Triple]:
@@ -312,29 +350,15 @@ def _jena_shapes(shared: bool) -> tuple[bytes, list[tuple[str, str]]]:
 
 def jena_request(units: list[Unit]) -> tuple[bytes, bytes]:
     """The shapes (targeted at the units' focus nodes) and the data of one Jena batch, N-Triples."""
-    focus = {node for unit in units for node in unit.focus}
     base, targets = _jena_shapes(any(unit.scope == "all" for unit in units))
-    typed: dict[str, set[str]] = {}  # class -> focus nodes of that type
-    subclasses: dict[str, set[str]] = {}  # class -> its direct subclasses
-    rdf_type, subclass_of = term(RDF.type), term(RDFS.subClassOf)
+    nodes: dict[str, set[str]] = {}  # class -> focus nodes that are instances of it
     for unit in units:
-        for triple in ox.parse(unit.data, ox.RdfFormat.N_TRIPLES):
-            if not isinstance(triple.object, ox.NamedNode):
-                continue
-            if triple.predicate == rdf_type and triple.subject.value in focus:
-                typed.setdefault(triple.object.value, set()).add(triple.subject.value)
-            elif triple.predicate == subclass_of and isinstance(triple.subject, ox.NamedNode):
-                subclasses.setdefault(triple.object.value, set()).add(triple.subject.value)
+        for node, target in unit.targets:
+            nodes.setdefault(target, set()).add(node)
     lines = []
     for shape, target in targets:
-        kinds, todo = {target}, [target]
-        while todo:
-            for kind in subclasses.get(todo.pop(), ()):
-                if kind not in kinds:
-                    kinds.add(kind)
-                    todo.append(kind)
-        nodes = sorted({node for kind in kinds for node in typed.get(kind, ())})
-        lines += [f"{shape} <{SH.targetNode}> {ox.NamedNode(node)} .\n" for node in nodes]
+        lines += [f"{shape} <{SH.targetNode}> {ox.NamedNode(node)} .\n"
+                  for node in sorted(nodes.get(target, ()))]
     return base + "".join(lines).encode(), b"".join(unit.data for unit in units)
 
 
@@ -447,6 +471,11 @@ class Checker:
         elif self.engine == "pyshacl" and len(self.batch) >= self.size:
             self._send()
 
+    def known(self) -> None:
+        """A unit whose verdict is implied by a stored piece of output (kg.graph.chunks)."""
+        self.cached += 1
+        self.progress.advance(1)
+
     def _send_to_jena(self) -> None:
         """Queue the batch in the JVM; collect the one before (Java checks while Python builds)."""
         from .shacl_jena import JenaProcess
@@ -475,7 +504,9 @@ class Checker:
     def _send(self) -> None:
         keys, units = [key for key, _ in self.batch[:self.size]], [unit for _, unit in self.batch[:self.size]]
         self.batch = self.batch[self.size:]
-        if not self.parallel:
+        # In-process when serial, and for a last small batch when no worker has been started (a
+        # rebuild after one edit checks a unit or two: starting a worker would cost more).
+        if not self.parallel or (self.pool is None and not self.batch and len(units) < PARALLEL_FROM):
             self._record(keys, check_units(units))
             return
         if self.pool is None:

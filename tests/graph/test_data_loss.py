@@ -10,6 +10,7 @@ to a clean build's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -24,6 +25,7 @@ import pytest
 import rdflib
 
 from kg.errors import CorpusError, OutputError, ShapeError
+from kg.graph import output
 from kg.graph.formats import FORMATS
 from kg.graph.pipeline import build
 from kg.graph.validation import CACHE_NAME
@@ -140,13 +142,14 @@ def test_writer_failing_half_way_keeps_the_previous_output(tmp_path, monkeypatch
     build(root, target, fmt, jobs=1)
     previous = target.read_bytes()
     assert len(previous) > 40_000
-    writer = FORMATS[fmt]
-    real_write = type(writer).write
+    real_output = output.atomic_output
 
-    def failing_write(built, stream, on_unit=None):
-        return real_write(writer, built, _FailingStream(stream, 20_000, error), on_unit)
+    @contextlib.contextmanager
+    def failing_output(path, durable=True):
+        with real_output(path, durable) as stream:
+            yield _FailingStream(stream, 20_000, error)
 
-    monkeypatch.setattr(writer, "write", failing_write)
+    monkeypatch.setattr(output, "atomic_output", failing_output)
     forget_builds(target)
     with pytest.raises(expected):
         build(root, target, fmt, jobs=1)
