@@ -19,7 +19,7 @@ from rdflib.namespace import XSD
 _PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A calendar date of day, month or year precision; ``text`` is its ISO 8601 form."""
 

@@ -13,7 +13,7 @@ from .dates import PartialDate
 from .quotes import Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Where:
     file: str  # path as the user gave it, e.g. corpus/annotations/x.yaml
     line: int | None = None
@@ -111,7 +111,7 @@ class Event:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Piece:
     """A piece of a stored file that has its own title and date (a compilation)."""
 
@@ -121,7 +121,7 @@ class Piece:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     id: str
     path: str  # relative to the corpus folder, e.g. documents/x.txt
@@ -146,7 +146,7 @@ class Document:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     id: str
     document: str
@@ -173,7 +173,7 @@ class Claim:
     undermines: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputFile:
     """A file the build read, for the provenance record."""
 

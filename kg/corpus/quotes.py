@@ -60,7 +60,7 @@ _SEGMENTS = re.compile(
 CONTEXT_CHARS = 32
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A passage of the stored text: ``text[start:end]`` == ``exact`` (0-based code points)."""
 
