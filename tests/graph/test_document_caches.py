@@ -124,28 +124,29 @@ def _problems(corpus) -> list:
     return raised.value.problems
 
 
-def test_a_cached_file_whose_target_is_gone_is_reported_as_without_a_cache(corpus_copy, tmp_path):
+@pytest.mark.parametrize(("edited", "old", "new", "said", "passes"), [
+    # Amnesty's stored claims rebut us-waltz-justice; renaming that claim leaves them pointing at
+    # nothing, which a check of the stored file alone would not see: every file is checked again.
+    ("sg-alarmed-2026-01-03", "id: us-waltz-justice", "id: us-waltz-justice-renamed", "us-waltz-justice", 2),
+    # A stored file (the Secretary-General's, read after Amnesty's) now repeats an id Amnesty took.
+    ("amnesty-2026-02-03", "id: amnesty-unlawful-use-of-force", "id: us-waltz-justice", "duplicate id", 2),
+    # An edited file repeats an id of a stored file read before it: reported as it is read.
+    ("sg-alarmed-2026-01-03", "id: unsg-full-respect-international-law", "id: amnesty-unlawful-use-of-force",
+     "duplicate id", 1),
+], ids=["target-gone", "stored-file-repeats", "edited-file-repeats"])
+def test_a_stored_file_that_no_longer_fits_is_reported_as_without_a_cache(corpus_copy, tmp_path, monkeypatch,
+                                                                         edited, old, new, said, passes):
     target = tmp_path / "out" / "graph.ttl"
     build(corpus_copy, target)
-    # Amnesty's cached claims rebut us-waltz-justice; renaming that claim leaves them pointing at
-    # nothing, which a check of the cached file alone would not see.
-    _edit(corpus_copy / "annotations" / "sg-alarmed-2026-01-03.yaml", "id: us-waltz-justice",
-          "id: us-waltz-justice-renamed")
+    _edit(corpus_copy / "annotations" / f"{edited}.yaml", old, new)
+    calls, real = [], loader._annotations
+    monkeypatch.setattr(loader, "_annotations", lambda *a, **k: calls.append(1) or real(*a, **k))
     with pytest.raises(CorpusError) as raised:
         build(corpus_copy, target)
+    assert len(calls) == passes
+    monkeypatch.undo()
     assert raised.value.problems == _problems(corpus_copy)
-    assert any("us-waltz-justice" in p.message and "amnesty" in p.file for p in raised.value.problems)
-
-
-def test_a_duplicate_id_against_a_cached_file_is_reported_as_without_a_cache(corpus_copy, tmp_path):
-    target = tmp_path / "out" / "graph.ttl"
-    build(corpus_copy, target)
-    _edit(corpus_copy / "annotations" / "sg-alarmed-2026-01-03.yaml", "id: us-waltz-justice",
-          "id: amnesty-unlawful-use-of-force")
-    with pytest.raises(CorpusError) as raised:
-        build(corpus_copy, target)
-    assert raised.value.problems == _problems(corpus_copy)
-    assert any("duplicate id" in p.message for p in raised.value.problems)
+    assert any(said in p.message for p in raised.value.problems)
 
 
 def test_damaged_entries_only_cost_time(corpus_copy, tmp_path):
