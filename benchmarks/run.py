@@ -699,7 +699,8 @@ def at_scale(target: str, corpus: dict | None, value: float | None, shown: str, 
 
 def targets_section(data: dict) -> str:
     rows = [[t["target"], t["measured"], tables.met(t["met"]),
-             t["why"] + ("; see Discussion" if t["met"] is False else "")] for t in data["targets"]]
+             "; ".join(filter(None, [t["why"], "see Discussion" if t["met"] is False else ""]))]
+            for t in data["targets"]]
     text = ["## Targets", "", tables.table(["target", "measured", "met?", "why / context"], rows), "",
             "Targets about ~1M triples are judged only on graphs of at least "
             f"{ONE_MILLION_OR_SO:,} triples; smaller runs show the value without a verdict."]
