@@ -37,7 +37,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .builder import BuiltGraph, DocumentUnit, _document_provenance, term
+from .builder import BuiltGraph, DocumentUnit, _document_provenance, _ontology_inputs, term
 from .formats import RdfFormat
 from .namespaces import GRAPH
 from .output import write_atomic
@@ -56,16 +56,10 @@ def shared_digest(built: BuiltGraph, fmt: RdfFormat) -> bytes:
     digest = hashlib.sha256(f"{fmt.name}\0".encode())
     digest.update(code_stamp("pyoxigraph", "rdflib", "pyshacl", "PyYAML").encode())
     owned = {item.path for items in built.inputs_by_document.values() for item in items}
-    for item in sorted((*built.corpus.inputs, *_shared_ontology_inputs()), key=lambda f: f.path):
+    for item in sorted((*built.corpus.inputs, *_ontology_inputs()), key=lambda f: f.path):
         if item.path not in owned:
             digest.update(f"{item.path}\t{item.sha256}\n".encode())
     return digest.digest()
-
-
-def _shared_ontology_inputs():
-    from .builder import _ontology_inputs
-
-    return _ontology_inputs()
 
 
 def document_key(built: BuiltGraph, document_id: str, shared: bytes) -> str:
@@ -142,7 +136,7 @@ def write_by_document(built: BuiltGraph, fmt: RdfFormat, stream: BinaryIO,
     if not fmt.chunked:
         raise ValueError(f"{fmt.name} cannot be written piece by piece")
     build = built.build_iri.rsplit("/", 1)[1].encode()
-    writer = _Pieces(fmt, built)
+    writer = _Pieces(fmt)
     count = writer.write(stream, [*_SHARED], [built.ontology, built.catalogues])
     shared = shared_digest(built, fmt)
     provenance: list[bytes] = []
@@ -191,7 +185,7 @@ def _replaceable(triples: list[ox.Triple], build_iri: str, piece: bytes) -> bool
 class _Pieces:
     """Serialises pieces of the output without the prefixes each serialisation starts with."""
 
-    def __init__(self, fmt: RdfFormat, built: BuiltGraph):
+    def __init__(self, fmt: RdfFormat):
         self.fmt = fmt
         self.prefixes = fmt.prefix_map()
         self.header = fmt.header()
